@@ -1,0 +1,49 @@
+/**
+ * Where the notebook machinery's files live. Everything is resolved from the project root, found by
+ * walking up from this compiled file (build/scripts/jupyter/) to the package.json named descent-lab,
+ * so the scripts work from any working directory and in any clone.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'descent-lab') {
+      return dir;
+    }
+    if (path.dirname(dir) === dir) {
+      throw new Error(`No descent-lab package.json above ${start}; run the scripts from a Descent Lab checkout.`);
+    }
+  }
+}
+
+/** The checkout's root folder (the one holding package.json). */
+export const projectRoot = findProjectRoot(__dirname);
+
+/** The committed course notebooks, in course order. */
+export const notebooksDir = path.join(projectRoot, 'notebooks');
+
+/** Where executed notebooks and their HTML exports go by default. */
+export const defaultOutDir = path.join(projectRoot, 'out');
+
+/** The Python driver that executes one notebook through nbclient (kept in the source tree). */
+export const runNotebookPy = path.join(projectRoot, 'scripts', 'jupyter', 'run_notebook.py');
+
+/** The folder holding the `descent-lab-offline` nbconvert template. */
+export const templatesDir = path.join(projectRoot, 'scripts', 'jupyter', 'templates');
+
+/** The folder holding MathJax 3's single-file bundle, which the template inlines. */
+export const mathjaxDir = path.join(projectRoot, 'node_modules', 'mathjax', 'es5');
+
+/** tslab's command-line entry point, from the project's own node_modules (no global install). */
+export const tslabBin = path.join(projectRoot, 'node_modules', 'tslab', 'bin', 'tslab');
+
+/** The course notebooks' file names, in the order a course run executes them. */
+export function courseNotebooks(): string[] {
+  return fs
+    .readdirSync(notebooksDir)
+    .filter((name) => /^\d\d-.*\.ipynb$/.test(name))
+    .sort()
+    .map((name) => path.join(notebooksDir, name));
+}

@@ -1,0 +1,128 @@
+"""Executes one notebook headless through Jupyter's own machinery and exports it as offline HTML.
+
+Used by scripts/notebook-runner.ts (and so by `npm start` and the notebook tests); the TypeScript
+side finds a Python that has nbclient and nbconvert and passes everything explicitly, so this file
+holds no project knowledge of its own.
+
+While the notebook runs it prints, line by line:
+    [notebook 1/3 01-optimizers] cell 4/23: const results = await dl.runExperiments(...
+followed by whatever the cell writes to stdout/stderr (the training logs), as it arrives.
+
+Exit status: 0 when every cell ran and the outputs were written; 1 when a cell failed (the error
+line names the notebook, the cell index and first source line, and the error); 2 on bad usage.
+"""
+
+import argparse
+import os
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from nbconvert import HTMLExporter
+
+# The marker the TypeScript runner looks for to report a failed cell without parsing tracebacks.
+FAILURE_MARKER = 'DESCENT_LAB_CELL_FAILED'
+
+
+def first_line(source):
+    for line in source.splitlines():
+        if line.strip():
+            return line.strip()
+    return ''
+
+
+class StreamingClient(NotebookClient):
+    """A NotebookClient that echoes progress and stream output while cells run, not only at the end."""
+
+    def __init__(self, nb, label, **kw):
+        super().__init__(nb, **kw)
+        self.label = label
+        self.on_cell_start = self.announce_cell
+
+    def announce_cell(self, cell, cell_index):
+        if cell.cell_type != 'code':
+            return  # nbclient 0.7 calls the hook for markdown cells too
+        total = len(self.nb.cells)
+        print(f'[{self.label}] cell {cell_index + 1}/{total}: {first_line(cell.source)}', flush=True)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg['content']
+        if msg['msg_type'] == 'stream':
+            target = sys.stderr if content.get('name') == 'stderr' else sys.stdout
+            target.write(content.get('text', ''))
+            target.flush()
+        elif msg['msg_type'] in ('display_data', 'execute_result'):
+            kinds = ', '.join(sorted(content.get('data', {}).keys()))
+            print(f'[{self.label}]   (display: {kinds})', flush=True)
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def export_html(nb, template_dirs, include_dirs):
+    exporter = HTMLExporter(
+        template_name='descent-lab-offline',
+        extra_template_basedirs=template_dirs,
+        extra_template_paths=include_dirs,
+    )
+    body, _resources = exporter.from_notebook_node(nb)
+    return body
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('notebook', help='the .ipynb to execute')
+    ap.add_argument('--out-dir', required=True, help='where the executed .ipynb and the .html go')
+    ap.add_argument('--kernel', required=True, help='the kernel spec name to run the notebook with')
+    ap.add_argument('--label', default=None, help='prefix of the progress lines')
+    ap.add_argument('--template-dir', action='append', default=[],
+                    help='a folder holding nbconvert template folders (repeatable)')
+    ap.add_argument('--include-dir', action='append', default=[],
+                    help='a folder holding files the template inlines, e.g. MathJax (repeatable)')
+    ap.add_argument('--cwd', default=None, help="the kernel's working directory (default: the notebook's folder)")
+    ap.add_argument('--no-html', action='store_true', help='skip the HTML export')
+    args = ap.parse_args(argv)
+
+    name = os.path.splitext(os.path.basename(args.notebook))[0]
+    label = args.label or name
+    nb = nbformat.read(args.notebook, as_version=4)
+    cwd = args.cwd or os.path.dirname(os.path.abspath(args.notebook))
+    client = StreamingClient(
+        nb,
+        label,
+        kernel_name=args.kernel,
+        timeout=None,  # a full course run trains for a long time; no cell is cut short
+        startup_timeout=120,
+        resources={'metadata': {'path': cwd}},
+    )
+
+    os.makedirs(args.out_dir, exist_ok=True)
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        failed = next(
+            (i for i, cell in enumerate(nb.cells)
+             if cell.cell_type == 'code' and any(o.get('output_type') == 'error' for o in cell.get('outputs', []))),
+            None,
+        )
+        where = 'unknown cell' if failed is None else \
+            f'cell {failed + 1}/{len(nb.cells)} (`{first_line(nb.cells[failed].source)}`)'
+        # Keep what ran, for a look at the failure; the .failed name keeps it apart from finished runs.
+        nbformat.write(nb, os.path.join(args.out_dir, f'{name}.failed.ipynb'))
+        print(f'{FAILURE_MARKER} notebook {name}.ipynb: {where} failed: {error.ename}: {error.evalue}',
+              file=sys.stderr, flush=True)
+        return 1
+
+    nbformat.write(nb, os.path.join(args.out_dir, f'{name}.ipynb'))
+    stale = os.path.join(args.out_dir, f'{name}.failed.ipynb')
+    if os.path.exists(stale):
+        os.remove(stale)
+    if not args.no_html:
+        with open(os.path.join(args.out_dir, f'{name}.html'), 'w', encoding='utf-8') as f:
+            f.write(export_html(nb, args.template_dir, args.include_dir))
+    print(f'[{label}] done: {os.path.join(args.out_dir, name)}.ipynb' + ('' if args.no_html else ' and .html'),
+          flush=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
