@@ -5,9 +5,9 @@
  * kernels only where the backend is `wasm` and leaves every other backend alone.
  */
 import * as tf from '@tensorflow/tfjs';
-import { transposeFirstBatchMatMul } from './batch-mat-mul';
+import { xnnpackBatchMatMul } from './batch-mat-mul';
 
-export { transposeFirstBatchMatMul } from './batch-mat-mul';
+export { xnnpackBatchMatMul } from './batch-mat-mul';
 
 const BACKEND = 'wasm';
 
@@ -27,7 +27,8 @@ function replaceKernel(kernelName: string, makeKernel: (original: tf.KernelFunc)
 
 /**
  * Replaces slow wasm kernels with faster ones that compute the same numbers:
- * BatchMatMul with a transposed operand runs on XNNPACK instead of a scalar loop.
+ * BatchMatMul with a transposed operand runs on XNNPACK instead of a scalar loop,
+ * and a large new right operand is not packed (see `xnnpackBatchMatMul`).
  *
  * Idempotent, and a no-op unless the active backend is `wasm`.
  * @returns Whether the fast kernels are installed now.
@@ -37,7 +38,7 @@ export function installFastKernels(): boolean {
   if (replaced.size > 0) return true;
   const transpose = tf.getKernel(tf.Transpose, BACKEND)?.kernelFunc;
   if (!transpose) throw new Error(`The ${BACKEND} backend has no ${tf.Transpose} kernel.`);
-  replaceKernel(tf.BatchMatMul, (original) => transposeFirstBatchMatMul(original, transpose));
+  replaceKernel(tf.BatchMatMul, (original) => xnnpackBatchMatMul(original, transpose));
   return true;
 }
 

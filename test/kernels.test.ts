@@ -1,0 +1,176 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../lib/backend';
+import { installFastKernels, uninstallFastKernels } from '../lib/kernels';
+
+/** Deterministic values in [-1, 1) (a linear congruential generator), so failures reproduce. */
+function randomValues(size: number, seed: number): Float32Array {
+  const values = new Float32Array(size);
+  let state = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = state / 2 ** 31 - 1;
+  }
+  return values;
+}
+
+/** Runs `compute` on the cpu backend, the reference, and returns its values. */
+async function onCpu(compute: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend('cpu');
+  try {
+    return tf.tidy(() => [compute()].flat().map((t) => t.dataSync() as Float32Array));
+  } finally {
+    await tf.setBackend('wasm');
+  }
+}
+
+/** Float32 sums of up to ~1000 products of values in [-1, 1] differ by ~1e-5 between summation orders. */
+function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: sizes differ`);
+  for (let i = 0; i < actual.length; i++) {
+    const tolerance = 1e-4 + 1e-5 * Math.abs(expected[i]);
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tolerance,
+      `${what}: element ${i} is ${actual[i]}, the cpu backend says ${expected[i]}`);
+  }
+}
+
+/** [aShape, bShape] before transposition flags are applied. */
+const PRODUCTS: Array<{ name: string; m: number; k: number; n: number; batch: number[] }> = [
+  { name: 'a small matrix product', m: 5, k: 7, n: 3, batch: [] },
+  { name: 'the course network forward shape', m: 32, k: 784, n: 128, batch: [] },
+  { name: 'a batch of one', m: 4, k: 300, n: 64, batch: [1] },
+  { name: 'a batch of three', m: 5, k: 6, n: 4, batch: [3] },
+  { name: 'two batch axes', m: 3, k: 5, n: 2, batch: [2, 2] },
+];
+
+function operandShapes(
+  { m, k, n, batch }: (typeof PRODUCTS)[number], transposeA: boolean, transposeB: boolean,
+): [number[], number[]] {
+  return [
+    [...batch, ...(transposeA ? [k, m] : [m, k])],
+    [...batch, ...(transposeB ? [n, k] : [k, n])],
+  ];
+}
+
+describe('installFastKernels', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+  after(() => {
+    installFastKernels(); // leave the process as the library leaves it
+  });
+
+  it('replaces the wasm BatchMatMul once and is idempotent', () => {
+    uninstallFastKernels();
+    const stock = tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc;
+    assert.equal(installFastKernels(), true);
+    const fast = tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc;
+    assert.notEqual(fast, stock);
+    assert.equal(installFastKernels(), true);
+    assert.equal(tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc, fast);
+  });
+
+  it('restores the stock kernel on uninstall', () => {
+    uninstallFastKernels();
+    const stock = tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc;
+    installFastKernels();
+    uninstallFastKernels();
+    assert.equal(tf.getKernel(tf.BatchMatMul, 'wasm')?.kernelFunc, stock);
+    installFastKernels();
+  });
+
+  it('is a no-op on another backend', async () => {
+    uninstallFastKernels();
+    await tf.setBackend('cpu');
+    try {
+      const cpuKernel = tf.getKernel(tf.BatchMatMul, 'cpu')?.kernelFunc;
+      assert.equal(installFastKernels(), false);
+      assert.equal(tf.getKernel(tf.BatchMatMul, 'cpu')?.kernelFunc, cpuKernel);
+    } finally {
+      await tf.setBackend('wasm');
+    }
+    assert.equal(installFastKernels(), true);
+  });
+});
+
+describe('the fast wasm BatchMatMul', () => {
+  before(async () => {
+    await initBackend('wasm');
+    installFastKernels();
+  });
+
+  let seed = 1;
+  for (const product of PRODUCTS) {
+    for (const transposeA of [false, true]) {
+      for (const transposeB of [false, true]) {
+        it(`agrees with the cpu backend on ${product.name}, transposeA=${transposeA}, transposeB=${transposeB}`,
+          async () => {
+            const [aShape, bShape] = operandShapes(product, transposeA, transposeB);
+            const aValues = randomValues(aShape.reduce((s, d) => s * d, 1), seed++);
+            const bValues = randomValues(bShape.reduce((s, d) => s * d, 1), seed++);
+            const product_ = () =>
+              tf.matMul(tf.tensor(aValues, aShape), tf.tensor(bValues, bShape), transposeA, transposeB);
+
+            const [expected] = await onCpu(product_);
+            const out = tf.tidy(product_);
+            assert.deepEqual(out.shape, [...product.batch, product.m, product.n]);
+            assertClose(out.dataSync() as Float32Array, expected, product.name);
+            out.dispose();
+          });
+      }
+    }
+  }
+
+  it('gives the same answer when it meets the same right operand again', () => {
+    // The first product with a new large `b` takes the swapped route, later ones XNNPACK's cached packing.
+    const a = tf.tensor(randomValues(32 * 784, 91), [32, 784]);
+    const b = tf.tensor(randomValues(784 * 128, 92), [784, 128]);
+    const first = tf.matMul(a, b);
+    const second = tf.matMul(a, b);
+    assertClose(second.dataSync() as Float32Array, first.dataSync() as Float32Array, 'second product');
+    tf.dispose([a, b, first, second]);
+  });
+
+  it('leaks no tensors and no backend buffers', () => {
+    const a = tf.tensor(randomValues(32 * 784, 93), [32, 784]);
+    const b = tf.tensor(randomValues(32 * 128, 94), [32, 128]);
+    const w = tf.tensor(randomValues(784 * 128, 95), [784, 128]);
+    const backendBuffers = () => tf.engine().backend.numDataIds();
+    const before = { numTensors: tf.memory().numTensors, buffers: backendBuffers() };
+    for (const [x, y, transposeA, transposeB] of [
+      [a, b, true, false], [b, w, false, true], [a, w, false, false], [w, a, true, true],
+    ] as Array<[tf.Tensor, tf.Tensor, boolean, boolean]>) {
+      tf.matMul(x, y, transposeA, transposeB).dispose();
+    }
+    assert.equal(tf.memory().numTensors, before.numTensors);
+    // The kernel's transposes live only in the backend, so count the backend's buffers too.
+    assert.equal(backendBuffers(), before.buffers);
+    tf.dispose([a, b, w]);
+  });
+
+  it('gives the gradients of a small dense network that the cpu backend gives', async () => {
+    // x (8 x 20) -> Dense(16, relu) -> Dense(5, softmax) -> cross-entropy against one-hot labels.
+    const shapes = { x: [8, 20], w1: [20, 16], b1: [16], w2: [16, 5], b2: [5] };
+    const values = Object.fromEntries(Object.entries(shapes).map(([name, shape], i) =>
+      [name, randomValues(shape.reduce((s, d) => s * d, 1), 100 + i)])) as Record<keyof typeof shapes, Float32Array>;
+    const labels = [0, 1, 2, 3, 4, 0, 1, 2];
+    const gradients = () => {
+      const [x, w1, b1, w2, b2] = (Object.keys(shapes) as Array<keyof typeof shapes>)
+        .map((name) => tf.tensor(values[name], shapes[name]));
+      const loss = (w1_: tf.Tensor, b1_: tf.Tensor, w2_: tf.Tensor, b2_: tf.Tensor) => {
+        const hidden = tf.relu(tf.add(tf.matMul(x, w1_), b1_));
+        const probs = tf.softmax(tf.add(tf.matMul(hidden, w2_), b2_));
+        const picked = tf.sum(tf.mul(probs, tf.oneHot(tf.tensor1d(labels, 'int32'), 5)), 1);
+        return tf.neg(tf.mean(tf.log(picked)));
+      };
+      return tf.grads(loss)([w1, b1, w2, b2]);
+    };
+
+    const expected = await onCpu(gradients);
+    const before = tf.memory().numTensors;
+    const actual = tf.tidy(() => gradients().map((g) => g.dataSync() as Float32Array));
+    assert.equal(tf.memory().numTensors, before);
+    ['w1', 'b1', 'w2', 'b2'].forEach((name, i) => assertClose(actual[i], expected[i], `d loss / d ${name}`));
+  });
+});
