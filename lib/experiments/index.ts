@@ -1,0 +1,3 @@
+export * from './cache';
+export * from './runner';
+export * from './spec';

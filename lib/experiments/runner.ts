@@ -1,0 +1,179 @@
+/**
+ * Runs a sweep of experiments - the seven optimizers, the three schedules, the
+ * regularisers - with finished runs served from the results cache and the rest
+ * trained in parallel, one worker thread (with its own backend) per core.
+ * Each run's Keras log is printed line by line with its label in front; while
+ * epochs run, one status line shows every run's progress.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { initBackend } from '../backend';
+import { courseSettings, type CourseSettings } from '../settings';
+import type { History } from '../training/history';
+import { stdoutSink, type OutputSink } from '../training/progress';
+import { ResultsCache, cacheKey, cacheKeyFields } from './cache';
+import { runExperiment, type ExperimentSpec } from './spec';
+import type { FromWorker, ToWorker } from './worker';
+
+export interface RunExperimentsOptions extends Partial<CourseSettings> {
+  /** Runs trained at once, each in its own worker thread. Defaults to the number of cores; 1 trains in this thread. */
+  parallel?: number;
+  /** Serve finished runs from the results cache and store new ones. Defaults to `true` unless `DESCENT_LAB_FRESH=1`. */
+  cache?: boolean;
+  /** Where the cache lives. Defaults to `.cache/experiments` or `DESCENT_LAB_CACHE_DIR`. */
+  cacheDir?: string;
+  /** 0 prints nothing, 1 prints each run's log. Defaults to `1`. */
+  verbose?: 0 | 1;
+  /** Where the logs go. Defaults to stdout. */
+  output?: OutputSink;
+}
+
+/** Splits one run's output into whole lines and the line being redrawn (its progress bar). */
+class RunLog {
+  private buffer = '';
+  progress = '';
+  constructor(readonly label: string) {}
+
+  /** Feeds output; returns the lines it completed. */
+  feed(text: string): string[] {
+    this.buffer += text;
+    const lines = this.buffer.split('\n');
+    this.buffer = lines.pop() ?? '';
+    this.progress = this.buffer.slice(this.buffer.lastIndexOf('\r') + 1);
+    return lines.map((line) => line.slice(line.lastIndexOf('\r') + 1));
+  }
+}
+
+/** Prints prefixed lines from many runs, with a status line that redraws under them. */
+class SweepPrinter {
+  private statusShown = false;
+  private lastStatus = 0;
+  constructor(private readonly sink: OutputSink, private readonly logs: RunLog[], private readonly verbose: number) {}
+
+  print(log: RunLog, text: string): void {
+    if (this.verbose === 0) return;
+    const lines = log.feed(text);
+    if (lines.length > 0) {
+      this.clearStatus();
+      for (const line of lines) this.sink.write(line === '' ? '\n' : `[${log.label}] ${line}\n`);
+    }
+    this.drawStatus(lines.length > 0);
+  }
+
+  private clearStatus(): void {
+    if (this.statusShown) this.sink.write('\r\x1b[2K');
+    this.statusShown = false;
+  }
+
+  private drawStatus(force: boolean): void {
+    if (!this.sink.interactive) return;
+    const now = performance.now();
+    if (!force && now - this.lastStatus < 250) return;
+    this.lastStatus = now;
+    const parts = this.logs.filter((log) => log.progress).map((log) => {
+      const done = /(\d+)\/(\d+)/.exec(log.progress);
+      const eta = /ETA: (\d+s)/.exec(log.progress);
+      return `${log.label} ${done ? `${Math.round((100 * Number(done[1])) / Number(done[2]))}%` : ''}${eta ? ` ETA ${eta[1]}` : ''}`;
+    });
+    if (parts.length === 0) return;
+    this.sink.write(`\r${parts.join(' | ')}`);
+    this.statusShown = true;
+  }
+
+  finish(): void {
+    this.clearStatus();
+  }
+}
+
+function checkLabels(specs: ExperimentSpec[]): void {
+  const seen = new Set<string>();
+  for (const spec of specs) {
+    if (!spec.label) throw new Error('runExperiments: every experiment needs a label (e.g. { label: "Adam", optimizer: "Adam" }).');
+    if (seen.has(spec.label)) throw new Error(`runExperiments: the label "${spec.label}" is used twice; labels key the results.`);
+    seen.add(spec.label);
+  }
+}
+
+/** Trains `jobs` on `threads` worker threads; resolves each job's history through `onDone`. */
+async function trainInWorkers(
+  jobs: { spec: ExperimentSpec; log: RunLog }[], settings: CourseSettings, threads: number,
+  printer: SweepPrinter, interactive: boolean, onDone: (index: number, history: History) => void,
+): Promise<void> {
+  let next = 0;
+  const failures: string[] = [];
+  const workerLoop = () => new Promise<void>((resolveLoop) => {
+    const worker = new Worker(join(__dirname, 'worker.js'), { env: { ...process.env, DESCENT_LAB_WORKER_INTERACTIVE: interactive ? '1' : '0' } });
+    let current = -1;
+    const sendNext = () => {
+      if (next >= jobs.length || failures.length > 0) {
+        worker.postMessage({ type: 'exit' } satisfies ToWorker);
+        return;
+      }
+      current = next++;
+      worker.postMessage({ type: 'run', id: current, spec: jobs[current].spec, settings } satisfies ToWorker);
+    };
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') sendNext();
+      else if (message.type === 'log') printer.print(jobs[message.id].log, message.text);
+      else if (message.type === 'done') { onDone(message.id, message.history); sendNext(); }
+      else { failures.push(`"${jobs[message.id].spec.label}": ${message.message}`); sendNext(); }
+    });
+    worker.on('error', (error) => failures.push(`a worker crashed while training "${jobs[current]?.spec.label}": ${error.message}`));
+    worker.on('exit', () => resolveLoop());
+  });
+  await Promise.all(Array.from({ length: threads }, workerLoop));
+  if (failures.length > 0) throw new Error(`runExperiments: ${failures.join('; ')}. Runs that finished are kept in the results cache.`);
+}
+
+/**
+ * Trains every experiment (or takes it from the cache) and returns the
+ * histories keyed by label, in the order of `specs`.
+ */
+export async function runExperiments(specs: ExperimentSpec[], options: RunExperimentsOptions = {}): Promise<Record<string, History>> {
+  checkLabels(specs);
+  const defaults = courseSettings();
+  const settings: CourseSettings = {
+    epochs: options.epochs ?? defaults.epochs, batchSize: options.batchSize ?? defaults.batchSize,
+    trainSamples: options.trainSamples ?? defaults.trainSamples, testSamples: options.testSamples ?? defaults.testSamples,
+    dataset: options.dataset ?? defaults.dataset, seed: options.seed ?? defaults.seed,
+  };
+  const { verbose = 1, output = stdoutSink } = options;
+  const useCache = options.cache ?? !['1', 'true'].includes(process.env.DESCENT_LAB_FRESH ?? '');
+  const cache = new ResultsCache(options.cacheDir);
+  const backend = (await initBackend()).name;
+
+  const histories: (History | undefined)[] = specs.map(() => undefined);
+  const logs = specs.map((spec) => new RunLog(spec.label));
+  const printer = new SweepPrinter(output, logs, verbose);
+  const keys = specs.map((spec) => cacheKeyFields(spec, settings, backend));
+  const store = (index: number, history: History) => {
+    histories[index] = history;
+    if (useCache) {
+      cache.set({ key: cacheKey(keys[index]), label: specs[index].label, createdAt: new Date().toISOString(), keyedBy: keys[index], history });
+    }
+  };
+
+  const toTrain: number[] = [];
+  specs.forEach((spec, index) => {
+    const entry = useCache ? cache.get(cacheKey(keys[index])) : undefined;
+    if (!entry) return toTrain.push(index);
+    histories[index] = entry.history;
+    const last = entry.history.epoch.length - 1;
+    printer.print(logs[index], `${entry.history.epoch.length} epoch(s) from the results cache (trained ${entry.createdAt}); `
+      + `final val_acc ${entry.history.history.val_acc?.[last]?.toFixed(4)}\n`);
+  });
+
+  const threads = Math.min(options.parallel ?? availableParallelism(), toTrain.length);
+  if (threads === 1) {
+    for (const index of toTrain) {
+      const sink: OutputSink = { interactive: output.interactive, write: (text) => printer.print(logs[index], text) };
+      store(index, await runExperiment(specs[index], settings, verbose > 0 ? sink : { interactive: false, write() {} }));
+    }
+  } else if (threads > 1) {
+    const jobs = toTrain.map((index) => ({ spec: specs[index], log: logs[index] }));
+    await trainInWorkers(jobs, settings, threads, printer, output.interactive, (job, history) => store(toTrain[job], history));
+  }
+  printer.finish();
+  return Object.fromEntries(specs.map((spec, index) => [spec.label, histories[index]!]));
+}

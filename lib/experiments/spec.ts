@@ -1,0 +1,82 @@
+/**
+ * An experiment is one training run of the course network described as plain
+ * data - optimizer, regularisation, schedule, early stopping - so that it can be
+ * sent to a worker thread and used as a results-cache key.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { loadMnist } from '../data';
+import { buildCompile } from '../models';
+import { makeOptimizer } from '../optimizers';
+import { scheduleFromConfig, type ScheduleConfig } from '../schedules';
+import type { CourseSettings } from '../settings';
+import type { Callback } from '../training/callbacks';
+import type { EarlyStoppingOptions } from '../training/early-stopping';
+import { fit } from '../training/fit';
+import type { History } from '../training/history';
+import { learningRateScheduler } from '../training/lr-scheduler';
+import type { OutputSink } from '../training/progress';
+
+/** An optimizer by name with the course defaults, or a name plus overrides. */
+export type OptimizerSpec = string | ({ name: string } & Record<string, number | boolean | string>);
+
+export interface ExperimentSpec {
+  /** The name the run goes by in logs and charts ("Adam", "Step Decay"); not part of the cache key. */
+  label: string;
+  /** The optimizer. Defaults to `'SGD'`. */
+  optimizer?: OptimizerSpec;
+  /** L2 factor on both Dense kernels. Defaults to `0`. */
+  l2?: number;
+  /** Dropout rate after the hidden layer and the output layer. Defaults to `0`. */
+  dropout?: number;
+  /** Whether dropout also follows the output layer, as the course has it. Defaults to `true`. */
+  outputDropout?: boolean;
+  /** A learning-rate schedule applied at the start of every epoch, announced in the log. Defaults to none. */
+  schedule?: ScheduleConfig;
+  /** Keras's EarlyStopping with these options. Defaults to none. */
+  earlyStopping?: EarlyStoppingOptions;
+}
+
+/** The fields of a spec that change its result, in a fixed order (the label is left out). */
+export function resultFields(spec: ExperimentSpec): Omit<ExperimentSpec, 'label'> {
+  return {
+    optimizer: spec.optimizer ?? 'SGD',
+    l2: spec.l2 ?? 0,
+    dropout: spec.dropout ?? 0,
+    outputDropout: spec.outputDropout ?? true,
+    schedule: spec.schedule,
+    earlyStopping: spec.earlyStopping,
+  };
+}
+
+function optimizerFor(spec: OptimizerSpec | undefined): tf.Optimizer {
+  if (spec === undefined || typeof spec === 'string') return makeOptimizer(spec ?? 'SGD');
+  const { name, ...overrides } = spec;
+  return makeOptimizer(name, overrides);
+}
+
+/**
+ * Trains one experiment in this thread on the data that `settings` names and
+ * returns its history. Every tensor it makes is disposed before it returns.
+ */
+export async function runExperiment(spec: ExperimentSpec, settings: CourseSettings, output?: OutputSink): Promise<History> {
+  const data = await loadMnist({ dataset: settings.dataset, trainSamples: settings.trainSamples, testSamples: settings.testSamples });
+  const model = buildCompile(optimizerFor(spec.optimizer), {
+    l2: spec.l2, dropout: spec.dropout, outputDropout: spec.outputDropout, seed: settings.seed,
+  });
+  const callbacks: Callback[] = spec.schedule ? [learningRateScheduler(scheduleFromConfig(spec.schedule), { verbose: 1 })] : [];
+  try {
+    return await fit(model, data.xTrain, data.yTrain, {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      validationData: [data.xTest, data.yTest],
+      callbacks,
+      earlyStopping: spec.earlyStopping,
+      seed: settings.seed,
+      output,
+    });
+  } finally {
+    model.optimizer.dispose();
+    model.dispose();
+    tf.dispose([data.xTrain, data.yTrain, data.xTest, data.yTest]);
+  }
+}

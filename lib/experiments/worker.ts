@@ -1,0 +1,39 @@
+/**
+ * A worker thread of the experiment runner: starts its own backend, then
+ * trains the experiments the main thread sends, one at a time, and posts back
+ * every log line and each finished history.
+ */
+import { parentPort } from 'node:worker_threads';
+import { initBackend } from '../backend';
+import type { CourseSettings } from '../settings';
+import { runExperiment, type ExperimentSpec } from './spec';
+
+export type ToWorker = { type: 'run'; id: number; spec: ExperimentSpec; settings: CourseSettings } | { type: 'exit' };
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'log'; id: number; text: string }
+  | { type: 'done'; id: number; history: import('../training/history').History }
+  | { type: 'failed'; id: number; message: string };
+
+const port = parentPort;
+if (port) {
+  const post = (message: FromWorker) => port.postMessage(message);
+  initBackend().then((info) => post({ type: 'ready', backend: info.name }), (error) => {
+    throw error;
+  });
+  port.on('message', async (message: ToWorker) => {
+    if (message.type === 'exit') {
+      port.close();
+      return;
+    }
+    const { id, spec, settings } = message;
+    const interactive = process.env.DESCENT_LAB_WORKER_INTERACTIVE === '1';
+    const output = { interactive, write: (text: string) => post({ type: 'log', id, text }) };
+    try {
+      await initBackend();
+      post({ type: 'done', id, history: await runExperiment(spec, settings, output) });
+    } catch (error) {
+      post({ type: 'failed', id, message: (error as Error).message });
+    }
+  });
+}

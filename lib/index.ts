@@ -1,0 +1,9 @@
+/** Descent Lab: everything a course notebook needs, from one import. */
+export * from './backend';
+export * from './data';
+export * from './experiments';
+export * from './models';
+export * from './optimizers';
+export * from './schedules';
+export * from './settings';
+export * from './training';

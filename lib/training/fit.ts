@@ -1,0 +1,188 @@
+/**
+ * The one training path of Descent Lab, for notebooks, sweeps and benchmarks.
+ *
+ * It does what Keras's `model.fit` does for the course - shuffled mini-batches,
+ * per-epoch `loss`/`acc` as running means over the epoch, `val_loss`/`val_acc`
+ * on the validation set after each epoch (regularisation penalties included in
+ * both losses), callbacks, early stopping - in a lean loop: one gradient
+ * computation and one optimizer update per batch, with no per-batch awaits.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Callback, EpochLogs, TrainingContext } from './callbacks';
+import { earlyStopping, type EarlyStoppingOptions } from './early-stopping';
+import { emptyHistory, recordEpoch, type History } from './history';
+import { countCorrect, regularizationPenalty, sparseCategoricalCrossentropy } from './loss';
+import { EpochProgress, stdoutSink, type OutputSink } from './progress';
+import { seededRandom, shuffleInPlace } from './random';
+import { getLearningRate } from './learning-rate';
+import { requireInteger } from '../validate';
+
+export interface FitOptions {
+  /** Passes over the training data. Defaults to `1`. */
+  epochs?: number;
+  /** Samples per gradient step. Defaults to `32`. */
+  batchSize?: number;
+  /** Reshuffle the training data before every epoch. Defaults to `true`. */
+  shuffle?: boolean;
+  /** `[x, y]` evaluated after every epoch into `val_loss` and `val_acc`. Defaults to none. */
+  validationData?: [tf.Tensor, tf.Tensor];
+  /** Keras-style callbacks, called in order. Defaults to `[]`. */
+  callbacks?: Callback[];
+  /** Adds Keras's EarlyStopping with these options (`true`: its defaults). Defaults to `false`. */
+  earlyStopping?: EarlyStoppingOptions | boolean;
+  /** 0 prints nothing, 1 prints Keras's per-epoch lines and progress bar. Defaults to `1`. */
+  verbose?: 0 | 1;
+  /** Seeds the shuffling, for reproducible runs. Defaults to `undefined` (Math.random). */
+  seed?: number;
+  /** Samples per forward pass when validating; it changes speed, not results. Defaults to `1000`. */
+  validationBatchSize?: number;
+  /** Where the log goes. Defaults to stdout. */
+  output?: OutputSink;
+}
+
+/** Thrown when a callback fails; `history` keeps the epochs finished before it. */
+export class TrainingError extends Error {
+  constructor(message: string, readonly history: History, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TrainingError';
+  }
+}
+
+function checkData(x: tf.Tensor, y: tf.Tensor, what: string): number {
+  const n = x.shape[0];
+  if (y.rank !== 1 || y.shape[0] !== n) {
+    throw new Error(`fit: ${what} labels must have shape [${n}] to match ${n} images, got [${y.shape}].`);
+  }
+  if (n === 0) throw new Error(`fit: ${what} data is empty.`);
+  return n;
+}
+
+/** Mean loss (penalty included) and accuracy of the model on `[x, y]`, without dropout. */
+export function evaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batchSize = 1000): { loss: number; acc: number } {
+  const n = checkData(x, y, 'validation');
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    const [batchLoss, batchCorrect] = tf.tidy(() => {
+      const xb = tf.slice(x, start, size);
+      const yb = tf.cast(tf.slice(y, start, size), 'int32') as tf.Tensor1D;
+      const probabilities = model.apply(xb, { training: false }) as tf.Tensor2D;
+      return [sparseCategoricalCrossentropy(yb, probabilities), countCorrect(yb, probabilities)];
+    });
+    lossSum += batchLoss.dataSync()[0] * size;
+    correct += batchCorrect.dataSync()[0];
+    tf.dispose([batchLoss, batchCorrect]);
+  }
+  const penalty = regularizationPenalty(model);
+  const loss = lossSum / n + penalty.dataSync()[0];
+  penalty.dispose();
+  return { loss, acc: correct / n };
+}
+
+/**
+ * Trains `model` (compiled with its optimizer, e.g. by `buildCompile`) on images
+ * `x` and integer labels `y`, and returns the per-epoch history.
+ */
+export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: FitOptions = {}): Promise<History> {
+  const {
+    epochs = 1, batchSize = 32, shuffle = true, validationData, verbose = 1, seed,
+    validationBatchSize = 1000, output = stdoutSink,
+  } = options;
+  requireInteger('fit', 'epochs', epochs, 1);
+  requireInteger('fit', 'batchSize', batchSize, 1);
+  requireInteger('fit', 'validationBatchSize', validationBatchSize, 1);
+  const optimizer = model.optimizer;
+  if (!optimizer) throw new Error('fit: the model has no optimizer. Build it with buildCompile(), or call model.compile() first.');
+  const samples = checkData(x, y, 'training');
+  if (validationData) checkData(validationData[0], validationData[1], 'validation');
+
+  const callbacks = [...(options.callbacks ?? [])];
+  if (options.earlyStopping) {
+    callbacks.push(earlyStopping(options.earlyStopping === true ? {} : options.earlyStopping));
+  }
+  const steps = Math.ceil(samples / batchSize);
+  const history = emptyHistory({ epochs, batchSize, samples, steps });
+  const print = (line: string) => { if (verbose > 0) output.write(`${line}\n`); };
+  const context: TrainingContext = { model, optimizer, epochs, stopTraining: false, print };
+
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const labels = y.dtype === 'int32' ? y : tf.cast(y, 'int32');
+  const random = seed === undefined ? Math.random : seededRandom(seed);
+  const order = Int32Array.from({ length: samples }, (_, i) => i);
+
+  /** One gradient step on rows `rows`; returns the batch's loss and correct count. */
+  const trainStep = (rows: Int32Array): [number, number] => {
+    let correct: tf.Scalar | undefined;
+    const { value, grads } = tf.tidy(() => {
+      const index = tf.tensor1d(rows, 'int32');
+      const xb = tf.gather(x, index);
+      const yb = tf.gather(labels, index) as tf.Tensor1D;
+      return tf.variableGrads(() => {
+        const probabilities = model.apply(xb, { training: true }) as tf.Tensor2D;
+        correct = tf.keep(countCorrect(yb, probabilities));
+        return tf.add(sparseCategoricalCrossentropy(yb, probabilities), regularizationPenalty(model)) as tf.Scalar;
+      }, variables);
+    });
+    optimizer.applyGradients(grads);
+    const result: [number, number] = [value.dataSync()[0], correct!.dataSync()[0]];
+    tf.dispose([value, correct!, ...Object.values(grads)]);
+    return result;
+  };
+
+  const fail = (error: unknown, when: string): never => {
+    throw new TrainingError(`${when}: ${(error as Error).message} (the ${history.epoch.length} finished epoch(s) are in error.history)`,
+      history, { cause: error });
+  };
+
+  try {
+    for (const callback of callbacks) await callback.onTrainBegin?.(context);
+    for (let epoch = 0; epoch < epochs && !context.stopTraining; epoch++) {
+      const started = performance.now();
+      try {
+        for (const callback of callbacks) await callback.onEpochBegin?.(epoch, context);
+      } catch (error) { fail(error, `A callback failed at the start of epoch ${epoch + 1}`); }
+      print(`Epoch ${epoch + 1}/${epochs}`);
+      const progress = new EpochProgress(verbose > 0 ? output : { write() {}, interactive: false }, samples);
+      if (shuffle) shuffleInPlace(order, random);
+
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      for (let batch = 0; batch < steps; batch++) {
+        const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, samples));
+        const [batchLoss, batchCorrect] = trainStep(rows);
+        if (!Number.isFinite(batchLoss)) {
+          history.divergence = { epoch, batch, loss: batchLoss };
+          history.stopReason = `diverged: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}`;
+          output.write(`\nTraining stopped: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}/${steps} `
+            + `(learning rate ${getLearningRate(optimizer)}). The ${history.epoch.length} finished epoch(s) are kept in the history; `
+            + 'a smaller learning rate usually cures this.\n');
+          break;
+        }
+        lossSum += batchLoss * rows.length;
+        correct += batchCorrect;
+        seen += rows.length;
+        progress.update(seen, { loss: lossSum / seen, acc: correct / seen });
+      }
+      if (history.divergence) break;
+
+      const logs: EpochLogs = { loss: lossSum / seen, acc: correct / seen };
+      if (validationData) {
+        const validation = evaluate(model, validationData[0], validationData[1], validationBatchSize);
+        logs.val_loss = validation.loss;
+        logs.val_acc = validation.acc;
+      }
+      try {
+        for (const callback of callbacks) await callback.onEpochEnd?.(epoch, logs, context);
+      } catch (error) { fail(error, `A callback failed at the end of epoch ${epoch + 1}`); }
+      progress.finish(Object.fromEntries(Object.entries(logs).filter(([key]) => key !== 'lr')));
+      recordEpoch(history, epoch, logs, (performance.now() - started) / 1000);
+    }
+    if (context.stopTraining && !history.stopReason) history.stopReason = context.stopReason ?? 'a callback stopped the run';
+    for (const callback of callbacks) await callback.onTrainEnd?.(context);
+  } finally {
+    if (labels !== y) labels.dispose();
+  }
+  return history;
+}
