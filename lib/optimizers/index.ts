@@ -1,0 +1,12 @@
+/** The seven optimizers of the course, their parts, and `makeOptimizer`. */
+export { DescentOptimizer } from './base';
+export { checkHyperparameter, HyperparameterRange } from './hyperparameters';
+export { applyAdaptiveStep, DecayRate, updateMovingAverage } from './parts';
+export { SGD, sgd, SGDOptions } from './sgd';
+export { Momentum, momentum, MomentumOptions } from './momentum';
+export { Nesterov, nesterov } from './nesterov';
+export { RMSprop, rmsprop, RMSpropOptions } from './rmsprop';
+export { Adagrad, adagrad, AdagradOptions } from './adagrad';
+export { Adam, adam, AdamOptions, updateMoments } from './adam';
+export { NAdam, nadam, NAdamOptions, MOMENTUM_SCHEDULE_DECAY, scheduledMomentum } from './nadam';
+export { makeOptimizer, OPTIMIZER_NAMES, OptimizerName, OptimizerOptions } from './make-optimizer';
