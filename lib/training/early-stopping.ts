@@ -1,7 +1,7 @@
 /**
  * Keras's `EarlyStopping` callback, with its semantics to the letter: after
- * each epoch, `current` improves on `best` when `current - minDelta < best`
- * (mode 'min') or `current + minDelta > best` (mode 'max'); otherwise `wait`
+ * each epoch, `current` improves on `best` when `current + minDelta < best`
+ * (mode 'min') or `current - minDelta > best` (mode 'max'); otherwise `wait`
  * grows, and the run stops once `wait >= patience`. With patience 0 the first
  * epoch that fails to improve is the last one, and it stays in the history.
  */
@@ -35,8 +35,8 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): Callback {
     throw new Error(`earlyStopping: mode must be 'auto', 'min' or 'max', got "${options.mode}".`);
   }
   const improves = mode === 'min'
-    ? (current: number, best: number) => current - minDelta < best
-    : (current: number, best: number) => current + minDelta > best;
+    ? (current: number, best: number) => current + minDelta < best
+    : (current: number, best: number) => current - minDelta > best;
 
   let best = mode === 'min' ? Infinity : -Infinity;
   let wait = 0;

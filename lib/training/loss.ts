@@ -11,7 +11,10 @@ export const EPSILON = 1e-7;
 export function sparseCategoricalCrossentropy(labels: tf.Tensor1D, probabilities: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     const picked = tf.sum(tf.mul(probabilities, tf.oneHot(labels, probabilities.shape[1])), 1);
-    return tf.neg(tf.mean(tf.log(tf.clipByValue(picked, EPSILON, 1 - EPSILON)))) as tf.Scalar;
+    // TensorFlow's clip lets NaN through, and a diverged run must show as NaN;
+    // tfjs's clip maps NaN to a bound, so put NaN back where it was.
+    const clipped = tf.where(tf.isNaN(picked), picked, tf.clipByValue(picked, EPSILON, 1 - EPSILON));
+    return tf.neg(tf.mean(tf.log(clipped))) as tf.Scalar;
   });
 }
 
