@@ -1,0 +1,226 @@
+import { after, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { JSDOM } from 'jsdom';
+import { chromium } from 'playwright-core';
+import {
+  CHART_DEFAULTS, Series, plotlyFigure, plotlyHtml, resetPlotlyInclusion, resolveChartOptions, seriesPoints,
+  showChart, svgChart, validateSeries, writeSvgChart,
+} from '../lib/charts';
+import { chromiumPath } from './support/chromium';
+
+const PLOTLY_BANNER = 'plotly.js v3.7.0';
+const REQUIRE_JS = '/usr/share/javascript/requirejs/require.min.js';
+
+const accuracies: Series[] = [
+  { name: 'SGD', y: [0.86, 0.9, 0.92, 0.93] },
+  { name: 'Adam', y: [0.93, 0.96, 0.97, 0.975] },
+  { name: 'Early Stopping', y: [0.92, 0.95], x: [1, 2] },
+];
+
+const scratchDirs: string[] = [];
+after(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'descent-lab-charts-'));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+function count(text: string, part: string): number {
+  return text.split(part).length - 1;
+}
+
+describe('chart options', () => {
+  it('has the expected defaults', () => {
+    assert.deepEqual({ ...CHART_DEFAULTS }, {
+      title: '', xLabel: 'epoch', yLabel: 'accuracy', width: 640, height: 400, yDomain: undefined,
+    });
+    assert.deepEqual(resolveChartOptions(), { ...CHART_DEFAULTS });
+  });
+
+  it('keeps the defaults for fields given as undefined and takes the rest', () => {
+    const resolved = resolveChartOptions({ title: 'model accuracy on test', width: undefined, yDomain: [0.8, 1] });
+    assert.deepEqual(resolved, { ...CHART_DEFAULTS, title: 'model accuracy on test', yDomain: [0.8, 1] });
+  });
+
+  it('rejects sizes that are not positive and y domains that are not [min, max]', () => {
+    assert.throws(() => resolveChartOptions({ width: 0 }), /Chart width must be a positive number of pixels; got 0/);
+    assert.throws(() => resolveChartOptions({ yDomain: [1, 0] }), /yDomain must be \[min, max\] with min < max; got \[1,0\]/);
+  });
+});
+
+describe('series checks', () => {
+  it('rejects an empty list of series', () => {
+    assert.throws(() => validateSeries([]), /A chart needs at least one series; got none/);
+  });
+
+  it('rejects x and y of different lengths, naming the series and the fix', () => {
+    assert.throws(() => validateSeries([{ name: 'Adam', y: [0.9, 0.95], x: [0, 1, 2] }]),
+      /Series "Adam" has 3 x values but 2 y values: give one x per y, or omit x/);
+  });
+
+  it('rejects a series without points, duplicate names and infinite values', () => {
+    assert.throws(() => validateSeries([{ name: 'SGD', y: [] }]), /Series "SGD" has no y values/);
+    assert.throws(() => validateSeries([{ name: 'SGD', y: [1] }, { name: 'SGD', y: [2] }]),
+      /Two series are named "SGD"/);
+    assert.throws(() => validateSeries([{ name: 'SGD', y: [1, Infinity] }]), /Series "SGD" has y\[1\] = Infinity/);
+    assert.throws(() => validateSeries([{ name: '', y: [1] }]), /non-empty name/);
+  });
+
+  it('accepts NaN, which a diverging run produces, as a gap', () => {
+    assert.doesNotThrow(() => validateSeries([{ name: 'SGD', y: [0.5, Number.NaN] }]));
+  });
+
+  it('puts points at 0..n-1 unless x is given', () => {
+    assert.deepEqual(seriesPoints(accuracies).filter((point) => point.name !== 'Adam').map(({ x }) => x),
+      [0, 1, 2, 3, 1, 2]);
+  });
+
+  it('checks the series in every renderer', async () => {
+    assert.throws(() => plotlyHtml([]), /at least one series/);
+    await assert.rejects(svgChart([{ name: 'SGD', y: [1, 2], x: [0] }]), /1 x values but 2 y values/);
+  });
+});
+
+describe('plotlyHtml', () => {
+  beforeEach(() => resetPlotlyInclusion());
+
+  it('draws one trace per series, named after it, with the titles and the legend', () => {
+    const figure = plotlyFigure(accuracies, resolveChartOptions({ title: 'model accuracy on train' }));
+    assert.deepEqual(figure.data.map((trace) => trace.name), ['SGD', 'Adam', 'Early Stopping']);
+    assert.deepEqual(figure.data[2].x, [1, 2]);
+    assert.deepEqual([figure.layout.title.text, figure.layout.xaxis.title.text, figure.layout.yaxis.title.text],
+      ['model accuracy on train', 'epoch', 'accuracy']);
+    assert.equal(figure.layout.showlegend, true);
+    const html = plotlyHtml(accuracies);
+    for (const { name } of accuracies) assert.ok(html.includes(`"name":"${name}"`), `trace ${name} is in the HTML`);
+  });
+
+  it('carries plotly.js in the first fragment only, until reset', () => {
+    const first = plotlyHtml(accuracies);
+    const second = plotlyHtml(accuracies);
+    assert.equal(count(first, PLOTLY_BANNER), 1);
+    assert.equal(count(second, PLOTLY_BANNER), 0);
+    assert.ok(second.length < 10_000, `the second fragment is ${second.length} characters`);
+    resetPlotlyInclusion();
+    assert.equal(count(plotlyHtml(accuracies), PLOTLY_BANNER), 1);
+  });
+
+  it('hides define while plotly.js runs and puts it back after', () => {
+    const scripts = [...new JSDOM(plotlyHtml(accuracies)).window.document.querySelectorAll('script')]
+      .map((script) => script.textContent ?? '');
+    assert.equal(scripts.length, 4);
+    assert.match(scripts[0], /window\.__descentLabDefine = window\.define; window\.define = undefined;/);
+    assert.ok(scripts[1].includes(PLOTLY_BANNER));
+    assert.match(scripts[2], /window\.define = window\.__descentLabDefine;/);
+    assert.match(scripts[3], /Plotly\.newPlot/);
+  });
+
+  it('gives every chart its own div id', () => {
+    const id = (html: string) => /<div id="([^"]+)"/.exec(html)?.[1];
+    assert.notEqual(id(plotlyHtml(accuracies)), id(plotlyHtml(accuracies)));
+  });
+
+  it('keeps a series name from closing the script early', () => {
+    const html = plotlyHtml([{ name: '</script><b>x', y: [1] }]);
+    assert.equal(count(html, '</script>'), 4);
+  });
+});
+
+describe('plotlyHtml in a browser page that loads require.js, as nbconvert pages do', () => {
+  const skip = !existsSync(chromiumPath) ? `${chromiumPath} is missing (apt-get install chromium)`
+    : !existsSync(REQUIRE_JS) ? `${REQUIRE_JS} is missing (apt-get install libjs-requirejs)` : false;
+
+  it('draws every chart, even one whose script runs before plotly.js has loaded, and keeps define', { skip }, async () => {
+    resetPlotlyInclusion();
+    const first = plotlyHtml(accuracies, { title: 'model accuracy on train' });
+    const second = plotlyHtml(accuracies.slice(0, 2), { title: 'model accuracy on test' });
+    const page = join(scratchDir(), 'page.html');
+    // The library-free fragment comes first, so it has to wait for window.Plotly.
+    writeFileSync(page, `<!doctype html><html><head><meta charset="utf-8">
+<script src="${pathToFileURL(REQUIRE_JS).href}"></script>
+<script>window.requireJsDefine = window.define;</script></head><body>${second}${first}</body></html>`);
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      await tab.goto(pathToFileURL(page).href);
+      await tab.waitForFunction(() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2,
+        undefined, { timeout: 20_000 });
+      const state = await tab.evaluate(() => ({
+        traces: [...document.querySelectorAll('.js-plotly-plot')].map((el) => el.querySelectorAll('.scatterlayer .trace').length),
+        titles: [...document.querySelectorAll('.js-plotly-plot .gtitle')].map((el) => el.textContent),
+        defineKept: (window as unknown as { define: unknown; requireJsDefine: unknown }).define ===
+          (window as unknown as { requireJsDefine: unknown }).requireJsDefine,
+        leftover: '__descentLabDefine' in window,
+      }));
+      assert.deepEqual(errors, []);
+      assert.deepEqual(state.traces, [2, 3]);
+      assert.deepEqual(state.titles, ['model accuracy on test', 'model accuracy on train']);
+      assert.equal(state.defineKept, true);
+      assert.equal(state.leftover, false);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+
+describe('showChart', () => {
+  it('says what to use instead when no tslab kernel runs, and keeps plotly.js for the next chart', () => {
+    resetPlotlyInclusion();
+    assert.throws(() => showChart(accuracies),
+      /showChart draws into a Jupyter notebook run by the tslab kernel, and none is running here\. Outside a notebook, use plotlyHtml\(\)/);
+    assert.equal(count(plotlyHtml(accuracies), PLOTLY_BANNER), 1);
+  });
+});
+
+describe('svgChart', () => {
+  function parseSvg(svg: string): Document {
+    const document = new new JSDOM('').window.DOMParser().parseFromString(svg, 'image/svg+xml');
+    assert.equal(document.getElementsByTagName('parsererror').length, 0, 'the SVG parses as XML');
+    return document;
+  }
+
+  it('is a standalone SVG document with one line path per series', async () => {
+    const document = parseSvg(await svgChart(accuracies, { title: 'model accuracy on train' }));
+    const root = document.documentElement;
+    assert.equal(root.tagName, 'svg');
+    assert.equal(root.getAttribute('xmlns'), 'http://www.w3.org/2000/svg');
+    assert.deepEqual([root.getAttribute('width'), root.getAttribute('height')], ['640', '400']);
+    assert.equal(document.querySelectorAll('g[aria-label="line"] path').length, accuracies.length);
+  });
+
+  it('has a legend in the lines\' colors, the axis labels and the title', async () => {
+    const document = parseSvg(await svgChart(accuracies, { title: 'model accuracy on train', yLabel: 'val accuracy' }));
+    const texts = [...document.querySelectorAll('text')].map((text) => text.textContent);
+    for (const label of ['model accuracy on train', 'epoch', 'val accuracy']) assert.ok(texts.includes(label), label);
+    const legend = document.querySelector('g[aria-label="legend"]');
+    assert.ok(legend, 'the SVG has a legend group');
+    assert.deepEqual([...legend.querySelectorAll('text')].map((text) => text.textContent), accuracies.map((s) => s.name));
+    const swatchColors = [...legend.querySelectorAll('line')].map((line) => line.getAttribute('stroke'));
+    const lineColors = [...document.querySelectorAll('g[aria-label="line"] path')].map((path) => path.getAttribute('stroke'));
+    assert.deepEqual(swatchColors, lineColors);
+    assert.equal(new Set(lineColors).size, accuracies.length);
+  });
+
+  it('honours the width, height and y domain', async () => {
+    const document = parseSvg(await svgChart(accuracies, { width: 300, height: 200, yDomain: [0, 1] }));
+    assert.equal(document.documentElement.getAttribute('viewBox'), '0 0 300 200');
+    const yTicks = [...document.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
+    assert.equal(yTicks[0], '0.0');
+    assert.equal(yTicks.at(-1), '1.0');
+  });
+
+  it('writes the SVG to a file with writeSvgChart', async () => {
+    const path = join(scratchDir(), 'accuracy.svg');
+    await writeSvgChart(path, accuracies);
+    assert.equal(parseSvg(readFileSync(path, 'utf8')).querySelectorAll('g[aria-label="line"] path').length, 3);
+  });
+});
