@@ -67,7 +67,7 @@ describe('every optimizer minimises a parabola and Rosenbrock', () => {
     it(`${name} on the ${problem} (learning rate ${learningRate}, ${steps} steps)`, () => {
       const { loss, start, minimum } = PROBLEMS[problem];
       const optimizer = makeOptimizer(name, { learningRate });
-      const point = tf.variable(tf.tensor1d(start));
+      const point = tf.tidy(() => tf.variable(tf.tensor1d(start)));
       for (let step = 0; step < steps; step++) {
         optimizer.minimize(() => loss(point)); // disposes the loss and the gradients
       }

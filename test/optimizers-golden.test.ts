@@ -13,7 +13,7 @@ import { adagrad, adam, DescentOptimizer, momentum, nadam, nesterov, rmsprop, sg
 
 /** Applies `gradients` one step each to a variable starting at `start`; returns where it ends. */
 function stepThrough(optimizer: DescentOptimizer, start: number[], gradients: number[][]): number[] {
-  const x = tf.variable(tf.tensor1d(start));
+  const x = tf.tidy(() => tf.variable(tf.tensor1d(start)));
   for (const gradient of gradients) {
     tf.tidy(() => optimizer.applyGradients({ [x.name]: tf.tensor1d(gradient) }));
   }
