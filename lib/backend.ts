@@ -8,6 +8,7 @@
  * that notebooks and benchmarks can say which backend ran.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installFastKernels } from './kernels';
 
 /** The backends Descent Lab knows how to start. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -58,6 +59,8 @@ async function choose(preferred?: BackendName): Promise<BackendInfo> {
     if (name === 'wasm') require('@tensorflow/tfjs-backend-wasm');
     if (await tryBackend(name)) {
       await tf.ready();
+      // Stock wasm runs transposed matmuls (most of the backward pass) in a scalar loop.
+      installFastKernels();
       const reason = skipped.length
         ? `${skipped.join('; ')}, so ${name} runs`
         : preferred ? `${name} was asked for` : `${name} is the fastest backend available`;

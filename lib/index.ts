@@ -1,7 +1,9 @@
 /** Descent Lab: everything a course notebook needs, from one import. */
 export * from './backend';
+export * from './charts';
 export * from './data';
 export * from './experiments';
+export * from './kernels';
 export * from './models';
 export * from './optimizers';
 export * from './schedules';

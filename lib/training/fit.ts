@@ -107,17 +107,26 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   const context: TrainingContext = { model, optimizer, epochs, stopTraining: false, print };
 
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const labels = y.dtype === 'int32' ? y : tf.cast(y, 'int32');
+  // Batches are cut on the JavaScript side: wasm's Gather costs more than the whole forward pass.
+  const pixels = x.dataSync() as Float32Array;
+  const classes = Int32Array.from(y.dataSync());
+  const rowSize = x.size / samples;
+  const rowShape = x.shape.slice(1);
   const random = seed === undefined ? Math.random : seededRandom(seed);
   const order = Int32Array.from({ length: samples }, (_, i) => i);
 
   /** One gradient step on rows `rows`; returns the batch's loss and correct count. */
   const trainStep = (rows: Int32Array): [number, number] => {
     let correct: tf.Scalar | undefined;
+    const images = new Float32Array(rows.length * rowSize);
+    const targets = new Int32Array(rows.length);
+    rows.forEach((row, i) => {
+      images.set(pixels.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
+      targets[i] = classes[row];
+    });
     const { value, grads } = tf.tidy(() => {
-      const index = tf.tensor1d(rows, 'int32');
-      const xb = tf.gather(x, index);
-      const yb = tf.gather(labels, index) as tf.Tensor1D;
+      const xb = tf.tensor(images, [rows.length, ...rowShape], 'float32');
+      const yb = tf.tensor1d(targets, 'int32');
       return tf.variableGrads(() => {
         const probabilities = model.apply(xb, { training: true }) as tf.Tensor2D;
         correct = tf.keep(countCorrect(yb, probabilities));
@@ -135,54 +144,50 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
       history, { cause: error });
   };
 
-  try {
-    for (const callback of callbacks) await callback.onTrainBegin?.(context);
-    for (let epoch = 0; epoch < epochs && !context.stopTraining; epoch++) {
-      const started = performance.now();
-      try {
-        for (const callback of callbacks) await callback.onEpochBegin?.(epoch, context);
-      } catch (error) { fail(error, `A callback failed at the start of epoch ${epoch + 1}`); }
-      print(`Epoch ${epoch + 1}/${epochs}`);
-      const progress = new EpochProgress(verbose > 0 ? output : { write() {}, interactive: false }, samples);
-      if (shuffle) shuffleInPlace(order, random);
+  for (const callback of callbacks) await callback.onTrainBegin?.(context);
+  for (let epoch = 0; epoch < epochs && !context.stopTraining; epoch++) {
+    const started = performance.now();
+    try {
+      for (const callback of callbacks) await callback.onEpochBegin?.(epoch, context);
+    } catch (error) { fail(error, `A callback failed at the start of epoch ${epoch + 1}`); }
+    print(`Epoch ${epoch + 1}/${epochs}`);
+    const progress = new EpochProgress(verbose > 0 ? output : { write() {}, interactive: false }, samples);
+    if (shuffle) shuffleInPlace(order, random);
 
-      let lossSum = 0;
-      let correct = 0;
-      let seen = 0;
-      for (let batch = 0; batch < steps; batch++) {
-        const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, samples));
-        const [batchLoss, batchCorrect] = trainStep(rows);
-        if (!Number.isFinite(batchLoss)) {
-          history.divergence = { epoch, batch, loss: batchLoss };
-          history.stopReason = `diverged: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}`;
-          output.write(`\nTraining stopped: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}/${steps} `
-            + `(learning rate ${getLearningRate(optimizer)}). The ${history.epoch.length} finished epoch(s) are kept in the history; `
-            + 'a smaller learning rate usually cures this.\n');
-          break;
-        }
-        lossSum += batchLoss * rows.length;
-        correct += batchCorrect;
-        seen += rows.length;
-        progress.update(seen, { loss: lossSum / seen, acc: correct / seen });
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    for (let batch = 0; batch < steps; batch++) {
+      const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, samples));
+      const [batchLoss, batchCorrect] = trainStep(rows);
+      if (!Number.isFinite(batchLoss)) {
+        history.divergence = { epoch, batch, loss: batchLoss };
+        history.stopReason = `diverged: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}`;
+        output.write(`\nTraining stopped: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}/${steps} `
+          + `(learning rate ${getLearningRate(optimizer)}). The ${history.epoch.length} finished epoch(s) are kept in the history; `
+          + 'a smaller learning rate usually cures this.\n');
+        break;
       }
-      if (history.divergence) break;
-
-      const logs: EpochLogs = { loss: lossSum / seen, acc: correct / seen };
-      if (validationData) {
-        const validation = evaluate(model, validationData[0], validationData[1], validationBatchSize);
-        logs.val_loss = validation.loss;
-        logs.val_acc = validation.acc;
-      }
-      try {
-        for (const callback of callbacks) await callback.onEpochEnd?.(epoch, logs, context);
-      } catch (error) { fail(error, `A callback failed at the end of epoch ${epoch + 1}`); }
-      progress.finish(Object.fromEntries(Object.entries(logs).filter(([key]) => key !== 'lr')));
-      recordEpoch(history, epoch, logs, (performance.now() - started) / 1000);
+      lossSum += batchLoss * rows.length;
+      correct += batchCorrect;
+      seen += rows.length;
+      progress.update(seen, { loss: lossSum / seen, acc: correct / seen });
     }
-    if (context.stopTraining && !history.stopReason) history.stopReason = context.stopReason ?? 'a callback stopped the run';
-    for (const callback of callbacks) await callback.onTrainEnd?.(context);
-  } finally {
-    if (labels !== y) labels.dispose();
+    if (history.divergence) break;
+
+    const logs: EpochLogs = { loss: lossSum / seen, acc: correct / seen };
+    if (validationData) {
+      const validation = evaluate(model, validationData[0], validationData[1], validationBatchSize);
+      logs.val_loss = validation.loss;
+      logs.val_acc = validation.acc;
+    }
+    try {
+      for (const callback of callbacks) await callback.onEpochEnd?.(epoch, logs, context);
+    } catch (error) { fail(error, `A callback failed at the end of epoch ${epoch + 1}`); }
+    progress.finish(Object.fromEntries(Object.entries(logs).filter(([key]) => key !== 'lr')));
+    recordEpoch(history, epoch, logs, (performance.now() - started) / 1000);
   }
+  if (context.stopTraining && !history.stopReason) history.stopReason = context.stopReason ?? 'a callback stopped the run';
+  for (const callback of callbacks) await callback.onTrainEnd?.(context);
   return history;
 }
