@@ -8,7 +8,7 @@ import { JSDOM } from 'jsdom';
 import { chromium } from 'playwright-core';
 import {
   CHART_DEFAULTS, Series, plotlyFigure, plotlyHtml, resetPlotlyInclusion, resolveChartOptions, seriesPoints,
-  showChart, svgChart, validateSeries, writeSvgChart,
+  showChart, svgChart, validateSeries, wholeNumberTicks, writeSvgChart,
 } from '../lib/charts';
 import { chromiumPath } from './support/chromium';
 
@@ -82,6 +82,12 @@ describe('series checks', () => {
       [0, 1, 2, 3, 1, 2]);
   });
 
+  it('labels short runs of epochs with whole numbers only', () => {
+    assert.deepEqual(wholeNumberTicks(accuracies), [0, 1, 2, 3]);
+    assert.equal(wholeNumberTicks([{ name: 'SGD', y: new Array(50).fill(0.9) }]), undefined, '50 epochs: own ticks');
+    assert.equal(wholeNumberTicks([{ name: 'SGD', y: [1, 2], x: [0, 0.5] }]), undefined, 'fractional x: own ticks');
+  });
+
   it('checks the series in every renderer', async () => {
     assert.throws(() => plotlyHtml([]), /at least one series/);
     await assert.rejects(svgChart([{ name: 'SGD', y: [1, 2], x: [0] }]), /1 x values but 2 y values/);
@@ -95,6 +101,7 @@ describe('plotlyHtml', () => {
     const figure = plotlyFigure(accuracies, resolveChartOptions({ title: 'model accuracy on train' }));
     assert.deepEqual(figure.data.map((trace) => trace.name), ['SGD', 'Adam', 'Early Stopping']);
     assert.deepEqual(figure.data[2].x, [1, 2]);
+    assert.deepEqual(figure.layout.xaxis.tickvals, [0, 1, 2, 3]);
     assert.deepEqual([figure.layout.title.text, figure.layout.xaxis.title.text, figure.layout.yaxis.title.text],
       ['model accuracy on train', 'epoch', 'accuracy']);
     assert.equal(figure.layout.showlegend, true);
@@ -216,6 +223,8 @@ describe('svgChart', () => {
     const yTicks = [...document.querySelectorAll('g[aria-label="y-axis tick label"] text')].map((t) => t.textContent);
     assert.equal(yTicks[0], '0.0');
     assert.equal(yTicks.at(-1), '1.0');
+    const xTicks = [...document.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.textContent);
+    assert.deepEqual(xTicks, ['0', '1', '2', '3']);
   });
 
   it('writes the SVG to a file with writeSvgChart', async () => {

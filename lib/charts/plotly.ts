@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ChartOptions, ResolvedChartOptions, resolveChartOptions } from './options';
-import { Series, seriesX, validateSeries } from './series';
+import { Series, seriesX, validateSeries, wholeNumberTicks } from './series';
 
 let plotlyIncluded = false;
 let plotlySource: string | undefined;
@@ -38,11 +38,12 @@ function libraryScripts(): string {
 
 /** The plotly.js figure: one line trace per series, a legend and the axis titles. */
 export function plotlyFigure(series: readonly Series[], options: ResolvedChartOptions) {
+  const ticks = wholeNumberTicks(series);
   return {
     data: series.map((line) => ({ type: 'scatter', mode: 'lines', name: line.name, x: seriesX(line), y: line.y })),
     layout: {
       title: { text: options.title },
-      xaxis: { title: { text: options.xLabel } },
+      xaxis: { title: { text: options.xLabel }, ...(ticks ? { tickvals: ticks } : {}) },
       yaxis: { title: { text: options.yLabel }, ...(options.yDomain ? { range: options.yDomain } : {}) },
       width: options.width,
       height: options.height,

@@ -65,3 +65,19 @@ export function seriesPoints(series: readonly Series[]): SeriesPoint[] {
     return line.y.map((y, i) => ({ name: line.name, x: x[i], y }));
   });
 }
+
+const MAX_WHOLE_NUMBER_TICKS = 11;
+
+/**
+ * Whole-number x ticks for a short run of epochs (every integer from the first x to the
+ * last), so a 3-epoch chart is not labelled 0, 0.5, 1, ...; undefined when the x values
+ * are not all integers or span too many for one tick each, where the renderer's own ticks do.
+ */
+export function wholeNumberTicks(series: readonly Series[]): number[] | undefined {
+  const xs = series.flatMap(seriesX);
+  if (!xs.every(Number.isInteger)) return undefined;
+  const first = Math.min(...xs);
+  const last = Math.max(...xs);
+  if (last - first + 1 > MAX_WHOLE_NUMBER_TICKS) return undefined;
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
+}

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { ChartOptions, ResolvedChartOptions, resolveChartOptions } from './options';
-import { Series, seriesPoints, validateSeries } from './series';
+import { Series, seriesPoints, validateSeries, wholeNumberTicks } from './series';
 
 type PlotModule = typeof import('@observablehq/plot');
 
@@ -87,13 +87,14 @@ function render(Plot: PlotModule, document: Document, series: readonly Series[],
   key.element.setAttribute('transform', `translate(${MARGIN_LEFT},${top})`);
   root.append(key.element);
   top += key.rows * LEGEND_ROW_HEIGHT;
+  const ticks = wholeNumberTicks(series);
   const plot = Plot.plot({
     document,
     width: options.width,
     height: options.height - top,
     marginLeft: MARGIN_LEFT,
     marginBottom: 40,
-    x: { label: options.xLabel, labelAnchor: 'center', labelArrow: 'none' },
+    x: { label: options.xLabel, labelAnchor: 'center', labelArrow: 'none', ...(ticks ? { ticks, tickFormat: 'd' } : {}) },
     y: { label: options.yLabel, labelAnchor: 'center', labelArrow: 'none', grid: true, domain: options.yDomain },
     color: { type: 'categorical', domain: names },
     marks: [Plot.line(seriesPoints(series), { x: 'x', y: 'y', z: 'name', stroke: 'name' })],
