@@ -24,8 +24,10 @@ let plotModule: Promise<PlotModule> | undefined;
 /**
  * Loads @observablehq/plot, which is ESM-only, from this CommonJS build. TypeScript
  * would compile `import()` to `require()`, which cannot load ESM, so the import goes
- * through `new Function`. The bare name would be resolved against the importing
- * script's location, which `new Function` code lacks, so the file's URL is passed instead.
+ * through `new Function`. Such code has no module of its own, so Node would resolve a
+ * bare '@observablehq/plot' from somewhere else (the entry script: a tslab kernel, or
+ * `node -e` in /tmp, fails with ERR_MODULE_NOT_FOUND); `require.resolve` finds the
+ * file from here and its URL imports from anywhere.
  */
 function loadPlot(): Promise<PlotModule> {
   const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<PlotModule>;
