@@ -14,12 +14,14 @@ line names the notebook, the cell index and first source line, and the error); 2
 
 import argparse
 import os
+import re
 import sys
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import coalesce_streams
 
 # The marker the TypeScript runner looks for to report a failed cell without parsing tracebacks.
 FAILURE_MARKER = 'DESCENT_LAB_CELL_FAILED'
@@ -38,13 +40,18 @@ class StreamingClient(NotebookClient):
     def __init__(self, nb, label, **kw):
         super().__init__(nb, **kw)
         self.label = label
+        self.failed_index = None
         self.on_cell_start = self.announce_cell
+        self.on_cell_error = self.remember_failure
 
     def announce_cell(self, cell, cell_index):
         if cell.cell_type != 'code':
             return  # nbclient 0.7 calls the hook for markdown cells too
         total = len(self.nb.cells)
         print(f'[{self.label}] cell {cell_index + 1}/{total}: {first_line(cell.source)}', flush=True)
+
+    def remember_failure(self, cell, cell_index, execute_reply):
+        self.failed_index = cell_index
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg['content']
@@ -56,6 +63,43 @@ class StreamingClient(NotebookClient):
             kinds = ', '.join(sorted(content.get('data', {}).keys()))
             print(f'[{self.label}]   (display: {kinds})', flush=True)
         return super().output(outs, msg, display_id, cell_index)
+
+
+def error_of(cell, ename, evalue):
+    """`Name: message` of a failed cell. tslab reports a thrown error as stderr text rather than as an
+    `error` output, and its execute_reply has no ename, so fall back to the first `...Error: ...` line."""
+    if ename and ename != '<Error>':
+        return f'{ename}: {evalue}'
+    lines = []
+    for output in cell.get('outputs', []):
+        if output.get('output_type') == 'error':
+            lines.append(f"{output.get('ename')}: {output.get('evalue')}")
+        elif output.get('output_type') == 'stream' and output.get('name') == 'stderr':
+            lines.extend(output.get('text', '').splitlines())
+    pattern = re.compile(r'^\s*(\w*(Error|Exception)\b.*)$')
+    for line in lines:
+        match = pattern.match(line)
+        if match:
+            return match.group(1)
+    # A TypeScript compile error: tslab prints `line:col - message` lines.
+    compile_errors = [line.strip() for line in lines if re.match(r'^\d+:\d+ - ', line)]
+    if compile_errors:
+        return 'TypeScript error at ' + '; '.join(compile_errors)
+    return next((line.strip() for line in lines if line.strip()), 'the cell reported an error without a message')
+
+
+ERASE_LINE = re.compile(r'\x1b\[2?K')
+
+
+def tidy_streams(nb):
+    """Stores what a terminal would show: consecutive stream chunks merged, progress lines that were
+    overwritten with a carriage return dropped, erase-line escapes removed."""
+    nb, _ = coalesce_streams(nb, {})
+    for cell in nb.cells:
+        for output in cell.get('outputs', []):
+            if output.get('output_type') == 'stream':
+                output.text = ERASE_LINE.sub('', output.text)
+    return nb
 
 
 def export_html(nb, template_dirs, include_dirs):
@@ -99,19 +143,20 @@ def main(argv=None):
     try:
         client.execute()
     except CellExecutionError as error:
-        failed = next(
-            (i for i, cell in enumerate(nb.cells)
-             if cell.cell_type == 'code' and any(o.get('output_type') == 'error' for o in cell.get('outputs', []))),
-            None,
-        )
-        where = 'unknown cell' if failed is None else \
-            f'cell {failed + 1}/{len(nb.cells)} (`{first_line(nb.cells[failed].source)}`)'
+        failed = client.failed_index
+        if failed is None:
+            where, what = 'a cell', f'{error.ename}: {error.evalue}'
+        else:
+            cell = nb.cells[failed]
+            where = f'cell {failed + 1}/{len(nb.cells)} (`{first_line(cell.source)}`)'
+            what = error_of(cell, error.ename, error.evalue)
         # Keep what ran, for a look at the failure; the .failed name keeps it apart from finished runs.
+        tidy_streams(nb)
         nbformat.write(nb, os.path.join(args.out_dir, f'{name}.failed.ipynb'))
-        print(f'{FAILURE_MARKER} notebook {name}.ipynb: {where} failed: {error.ename}: {error.evalue}',
-              file=sys.stderr, flush=True)
+        print(f'{FAILURE_MARKER} notebook {name}.ipynb: {where} failed: {what}', file=sys.stderr, flush=True)
         return 1
 
+    tidy_streams(nb)
     nbformat.write(nb, os.path.join(args.out_dir, f'{name}.ipynb'))
     stale = os.path.join(args.out_dir, f'{name}.failed.ipynb')
     if os.path.exists(stale):

@@ -1,0 +1,89 @@
+/**
+ * `npm start`: executes the three course notebooks headless, in order, through Jupyter (nbclient)
+ * and the project's tslab kernel, and writes each executed notebook and its offline HTML to out/.
+ *
+ * Usage:
+ *   npm start                   the full course: 50 epochs on all 60,000 training images (hours on 2 cores)
+ *   npm start -- --quick        a quick look: 2 epochs on 2,000 images (DESCENT_LAB_QUICK=1 does the same)
+ *   npm start -- --quick 02     only the notebooks whose file name contains "02"
+ *   npm start -- --out DIR      write to DIR instead of out/
+ * The notebooks' own first cell reads the other DESCENT_LAB_* variables (epochs, batch size,
+ * samples, dataset, seed); they pass through unchanged.
+ *
+ * Progress shows as `[notebook 2/3 02-learning-rate-schedules] cell 5/21: ...` followed by the cell's
+ * output (the training logs) as it arrives. A failing cell stops the run with the notebook, the cell
+ * and the error named, and exit status 1; notebooks finished before it stay in the output folder.
+ */
+import * as path from 'node:path';
+import { executeNotebook, prepareJupyter } from './jupyter/notebook-runner';
+import { courseNotebooks, defaultOutDir } from './jupyter/paths';
+
+interface RunOptions {
+  quick: boolean;
+  outDir: string;
+  only: string[];
+}
+
+function parseArgs(argv: string[]): RunOptions {
+  const options: RunOptions = { quick: process.env.DESCENT_LAB_QUICK === '1', outDir: defaultOutDir, only: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--full') options.quick = false;
+    else if (arg === '--out') {
+      const dir = argv[++i];
+      if (!dir) throw new Error('--out needs a folder, e.g. `--out out/quick`.');
+      options.outDir = path.resolve(dir);
+    } else if (arg.startsWith('-')) {
+      throw new Error(`Unknown option ${arg}; use --quick, --full, --out DIR, or part of a notebook name.`);
+    } else options.only.push(arg);
+  }
+  return options;
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds < 90 ? `${seconds.toFixed(1)} s` : `${(seconds / 60).toFixed(1)} min`;
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const notebooks = courseNotebooks().filter(
+    (file) => options.only.length === 0 || options.only.some((part) => path.basename(file).includes(part)),
+  );
+  if (notebooks.length === 0) throw new Error(`No notebook in notebooks/ matches ${options.only.join(', ')}.`);
+
+  const python = prepareJupyter();
+  const env: NodeJS.ProcessEnv = options.quick ? { DESCENT_LAB_QUICK: '1' } : { DESCENT_LAB_QUICK: '0' };
+  console.log(
+    `Running ${notebooks.length} notebook(s) ${options.quick ? 'in quick mode (DESCENT_LAB_QUICK=1)' : 'with the full course settings'}` +
+      ` through Jupyter (${python}); outputs go to ${path.relative(process.cwd(), options.outDir) || '.'}/`,
+  );
+
+  const started = Date.now();
+  const done: string[] = [];
+  for (const [index, notebook] of notebooks.entries()) {
+    const name = path.basename(notebook, '.ipynb');
+    const label = `notebook ${index + 1}/${notebooks.length} ${name}`;
+    console.log(`\n=== ${label} ===`);
+    const result = await executeNotebook(notebook, { outDir: options.outDir, label, env });
+    if (!result.ok) {
+      console.error(`\nStopped: ${result.failure}`);
+      console.error(`The partial run is in ${result.executedPath}.`);
+      if (done.length > 0) console.error(`Finished notebooks stay in place: ${done.join(', ')}.`);
+      return 1;
+    }
+    done.push(path.relative(process.cwd(), result.htmlPath ?? result.executedPath));
+    console.log(`=== ${label}: done in ${formatSeconds(result.seconds)} ===`);
+  }
+  console.log(`\nAll ${notebooks.length} notebook(s) ran in ${formatSeconds((Date.now() - started) / 1000)}:`);
+  for (const file of done) console.log(`  ${file}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    console.error(error.message);
+    process.exit(1);
+  },
+);
