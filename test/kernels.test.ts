@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { installFastKernels, uninstallFastKernels } from '../lib/kernels';
+import { ADAM_STEP, adamStep, AdamStepCoefficients, AdamStepResult, installFastKernels, uninstallFastKernels } from '../lib/kernels';
 
 /** Deterministic values in [-1, 1) (a linear congruential generator), so failures reproduce. */
 function randomValues(size: number, seed: number): Float32Array {
@@ -172,5 +172,94 @@ describe('the fast wasm BatchMatMul', () => {
     const actual = tf.tidy(() => gradients().map((g) => g.dataSync() as Float32Array));
     assert.equal(tf.memory().numTensors, before);
     ['w1', 'b1', 'w2', 'b2'].forEach((name, i) => assertClose(actual[i], expected[i], `d loss / d ${name}`));
+  });
+});
+
+describe('adamStep', () => {
+  before(async () => {
+    await initBackend('wasm');
+    installFastKernels();
+  });
+
+  // Adam at step T = 3 with the course's defaults: eta_T = 0.001 * sqrt(1 - 0.999^3) / (1 - 0.9^3).
+  const ADAM_T3: AdamStepCoefficients = {
+    beta1: 0.9, beta2: 0.999, momentumScale: 0.001 * Math.sqrt(1 - 0.999 ** 3) / (1 - 0.9 ** 3), epsilon: 1e-7,
+  };
+  // A NAdam-like step: a look-ahead on the gradient and a bias correction under the root.
+  const WITH_GRADIENT_TERM: AdamStepCoefficients = {
+    beta1: 0.9, beta2: 0.999, momentumScale: 0.004, gradientScale: 0.0007, secondMomentScale: 1 / (1 - 0.999 ** 2),
+    epsilon: 1e-7,
+  };
+
+  /** The rule with tf ops, as the optimizers write it: m, v, then theta. */
+  function reference(values: Float32Array[], shape: number[], c: AdamStepCoefficients): tf.Tensor[] {
+    const [theta, m, v, g] = values.map((x) => tf.tensor(x, shape));
+    const newM = tf.add(tf.mul(c.beta1, m), tf.mul(1 - c.beta1, g));
+    const newV = tf.add(tf.mul(c.beta2, v), tf.mul(1 - c.beta2, tf.square(g)));
+    const numerator = tf.add(tf.mul(c.momentumScale, newM), tf.mul(c.gradientScale ?? 0, g));
+    const root = tf.sqrt(tf.mul(c.secondMomentScale ?? 1, newV));
+    return [tf.sub(theta, tf.div(numerator, tf.add(root, c.epsilon))), newM, newV];
+  }
+
+  function operands(shape: number[], seed: number): Float32Array[] {
+    const size = shape.reduce((s, d) => s * d, 1);
+    const v = randomValues(size, seed + 2).map(Math.abs); // a mean square is never negative
+    return [randomValues(size, seed), randomValues(size, seed + 1), v, randomValues(size, seed + 3)];
+  }
+
+  const cases: Array<[string, number[], AdamStepCoefficients]> = [
+    ['fewer elements than one SIMD vector', [3], ADAM_T3],
+    ['a size that leaves a scalar tail', [7, 11], ADAM_T3],
+    ['the course network\'s first kernel', [784, 128], ADAM_T3],
+    ['a gradient term and a scaled second moment', [5, 13], WITH_GRADIENT_TERM],
+  ];
+  for (const [name, shape, coefficients] of cases) {
+    it(`agrees with the rule written in tf ops on the cpu backend: ${name}`, async () => {
+      const values = operands(shape, shape.length * 31 + shape[0]);
+      const expected = await onCpu(() => reference(values, shape, coefficients));
+      const [theta, m, v, g] = values.map((x) => tf.tensor(x, shape));
+      const result = adamStep(theta, m, v, g, coefficients);
+      (['theta', 'm', 'v'] as const).forEach((key, i) => {
+        assert.deepEqual(result[key].shape, shape);
+        assertClose(result[key].dataSync() as Float32Array, expected[i], `${name}: ${key}`);
+      });
+      tf.dispose([theta, m, v, g, result.theta, result.m, result.v]);
+    });
+  }
+
+  it('runs as the wasm kernel, with the numbers of its tf-ops fallback', async () => {
+    const shape = [9, 5];
+    const inputs = operands(shape, 7).map((x) => tf.tensor(x, shape));
+    const [theta, m, v, g] = inputs;
+    let fused!: AdamStepResult;
+    const profile = await tf.profile(() => {
+      fused = adamStep(theta, m, v, g, WITH_GRADIENT_TERM);
+      return [fused.theta, fused.m, fused.v];
+    });
+    assert.deepEqual(profile.kernels.map((k) => k.name), [ADAM_STEP]);
+    uninstallFastKernels();
+    const composed = adamStep(theta, m, v, g, WITH_GRADIENT_TERM);
+    installFastKernels();
+    (['theta', 'm', 'v'] as const).forEach((key) =>
+      assertClose(fused[key].dataSync() as Float32Array, composed[key].dataSync() as Float32Array, key));
+    tf.dispose([...inputs, ...Object.values(fused), ...Object.values(composed)]);
+  });
+
+  it('returns three new tensors and leaks nothing else', () => {
+    const inputs = operands([40], 11).map((x) => tf.tensor(x));
+    const [theta, m, v, g] = inputs;
+    const backendBuffers = () => tf.engine().backend.numDataIds();
+    const before = { numTensors: tf.memory().numTensors, buffers: backendBuffers() };
+    const result = adamStep(theta, m, v, g, ADAM_T3);
+    assert.equal(tf.memory().numTensors, before.numTensors + 3);
+    assert.equal(backendBuffers(), before.buffers + 3);
+    tf.dispose([...inputs, result.theta, result.m, result.v]);
+  });
+
+  it('names the operand whose shape does not match', () => {
+    const theta = tf.zeros([4, 2]);
+    const wrong = tf.zeros([2, 4]);
+    assert.throws(() => adamStep(theta, theta, wrong, theta, ADAM_T3), /v has shape \[2,4\] but the variable has \[4,2\]/);
+    tf.dispose([theta, wrong]);
   });
 });

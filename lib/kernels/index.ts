@@ -1,18 +1,24 @@
 /**
- * Faster kernels for the wasm backend, installed over the stock ones.
+ * Faster kernels for the wasm backend.
  *
- * Call `installFastKernels()` once after the backend has started; it replaces
+ * Call `installFastKernels()` once after the backend has started; it changes
  * kernels only where the backend is `wasm` and leaves every other backend alone.
  */
 import * as tf from '@tensorflow/tfjs';
+import { adamStepConfig } from './adam-step';
 import { xnnpackBatchMatMul } from './batch-mat-mul';
 
+export { ADAM_STEP, adamStep } from './adam-step';
+export type { AdamStepCoefficients, AdamStepResult } from './adam-step';
 export { xnnpackBatchMatMul } from './batch-mat-mul';
 
 const BACKEND = 'wasm';
 
 /** The stock kernels that were replaced, kept so that `uninstallFastKernels` can restore them. */
 const replaced = new Map<string, tf.KernelConfig>();
+/** Kernels this library adds under names of its own. */
+const added: tf.KernelConfig[] = [adamStepConfig];
+let installed = false;
 
 function replaceKernel(kernelName: string, makeKernel: (original: tf.KernelFunc) => tf.KernelFunc): void {
   const original = tf.getKernel(kernelName, BACKEND);
@@ -26,27 +32,34 @@ function replaceKernel(kernelName: string, makeKernel: (original: tf.KernelFunc)
 }
 
 /**
- * Replaces slow wasm kernels with faster ones that compute the same numbers:
- * BatchMatMul with a transposed operand runs on XNNPACK instead of a scalar loop,
- * and a large new right operand is not packed (see `xnnpackBatchMatMul`).
+ * Makes training on the wasm backend faster without changing its numbers beyond
+ * float32 rounding:
+ * - BatchMatMul with a transposed operand runs on XNNPACK instead of a scalar loop,
+ *   and a large new right operand is not packed (see `xnnpackBatchMatMul`);
+ * - `adamStep` runs as one WebAssembly SIMD kernel instead of twelve tf ops.
  *
  * Idempotent, and a no-op unless the active backend is `wasm`.
  * @returns Whether the fast kernels are installed now.
  */
 export function installFastKernels(): boolean {
   if (tf.getBackend() !== BACKEND) return false;
-  if (replaced.size > 0) return true;
+  if (installed) return true;
   const transpose = tf.getKernel(tf.Transpose, BACKEND)?.kernelFunc;
   if (!transpose) throw new Error(`The ${BACKEND} backend has no ${tf.Transpose} kernel.`);
   replaceKernel(tf.BatchMatMul, (original) => xnnpackBatchMatMul(original, transpose));
+  for (const config of added) tf.registerKernel(config);
+  installed = true;
   return true;
 }
 
-/** Puts the stock kernels back (for comparisons and tests). Idempotent. */
+/** Puts the stock kernels back and removes the added ones (for comparisons and tests). Idempotent. */
 export function uninstallFastKernels(): void {
+  if (!installed) return;
   for (const [kernelName, original] of replaced) {
     tf.unregisterKernel(kernelName, BACKEND);
     tf.registerKernel(original);
   }
   replaced.clear();
+  for (const config of added) tf.unregisterKernel(config.kernelName, config.backendName);
+  installed = false;
 }
