@@ -2,21 +2,22 @@
  * Micro-benchmark of one training step of the course network on the current backend.
  *
  * Builds Flatten(784) -> Dense(128, relu) -> Dense(10, softmax) with `tf.sequential`,
- * then times a lean loop (optimizer.minimize over model.apply + a sparse categorical
- * cross-entropy written with tf ops) and prints the median ms/step over several
+ * then times a lean loop (tf.variableGrads over model.apply + a sparse categorical
+ * cross-entropy written with tf ops, then the optimizer's applyGradients) and prints the median ms/step over several
  * repetitions, the projected seconds per epoch (1875 steps + 10,000 test samples),
  * and a `tf.profile` breakdown of one step by kernel.
  *
- *   node build/scripts/bench-step.js [--stock] [--optimizer sgd|adam] [--steps 200] [--reps 5]
+ *   node build/scripts/bench-step.js [--stock] [--optimizer sgd|adam|fused-adam] [--loop tape|manual] [--steps 200] [--reps 5]
  *
  * `--stock` skips `installFastKernels()` so the two can be compared in one checkout.
- * `--loop manual` replaces the tape (optimizer.minimize) with hand-written gradients of
+ * `--optimizer fused-adam` updates with `adamStep` (one kernel per variable) instead of tf.train.adam.
+ * `--loop manual` replaces the tape (tf.variableGrads) with hand-written gradients of
  * this one network: a prototype that measures what a fused training step would save.
  * The machine is shared, so each figure is given as the median and the best repetition.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { installFastKernels } from '../lib/kernels';
+import { adamStep, installFastKernels } from '../lib/kernels';
 
 const BATCH = 32;
 const CLASSES = 10;
@@ -83,10 +84,39 @@ function manualGradients(
   });
 }
 
-function makeOptimizer(name: string): tf.Optimizer {
-  if (name === 'sgd') return tf.train.sgd(0.01);
-  if (name === 'adam') return tf.train.adam(0.001, 0.9, 0.999, 1e-7);
-  throw new Error(`Unknown --optimizer "${name}": use sgd or adam.`);
+/** Applies one step's gradients to the weights. */
+type Update = (grads: tf.NamedTensorMap) => void;
+
+/**
+ * Adam (lr 0.001, beta1 0.9, beta2 0.999, eps 1e-7, Keras's form) with each
+ * variable updated by one `adamStep` kernel instead of twelve tf ops.
+ */
+function fusedAdam(weights: Weights): Update {
+  const [beta1, beta2, epsilon, learningRate] = [0.9, 0.999, 1e-7, 0.001];
+  const moments = weights.map((w) => [tf.zerosLike(w), tf.zerosLike(w)].map((t) => tf.variable(t, false)));
+  let step = 0;
+  return (grads) => {
+    step++;
+    const momentumScale = learningRate * Math.sqrt(1 - beta2 ** step) / (1 - beta1 ** step);
+    weights.forEach((w, i) => {
+      const [m, v] = moments[i];
+      const next = adamStep(w, m, v, grads[w.name], { beta1, beta2, momentumScale, epsilon });
+      w.assign(next.theta);
+      m.assign(next.m);
+      v.assign(next.v);
+      tf.dispose([next.theta, next.m, next.v]);
+    });
+  };
+}
+
+function makeUpdate(name: string, weights: Weights): Update {
+  if (name === 'fused-adam') return fusedAdam(weights);
+  const optimizer = name === 'sgd' ? tf.train.sgd(0.01)
+    : name === 'adam' ? tf.train.adam(0.001, 0.9, 0.999, 1e-7)
+      : undefined;
+  if (!optimizer) throw new Error(`Unknown --optimizer "${name}": use sgd, adam or fused-adam.`);
+  // Typed for variables, but tf.Optimizer reads gradient tensors keyed by variable name.
+  return (grads) => optimizer.applyGradients(grads as Parameters<tf.Optimizer['applyGradients']>[0]);
 }
 
 function median(values: number[]): number {
@@ -106,8 +136,8 @@ async function main(): Promise<void> {
   const reps = Number(option('reps', '5'));
 
   const model = buildModel();
-  const optimizer = makeOptimizer(optimizerName);
   const weights = model.trainableWeights.map((w) => w.read() as tf.Variable) as Weights;
+  const update = makeUpdate(optimizerName, weights);
   const batches = Array.from({ length: 16 }, () => ({
     x: tf.randomUniform([BATCH, 28, 28]) as tf.Tensor3D,
     y: tf.randomUniform([BATCH], 0, 10, 'int32') as tf.Tensor1D,
@@ -116,17 +146,18 @@ async function main(): Promise<void> {
 
   const tapeStep = (i: number): void => {
     const { x, y } = batches[i % batches.length];
-    const loss = optimizer.minimize(() => {
+    const { value: loss, grads } = tf.variableGrads(() => {
       const probs = model.apply(x, { training: true }) as tf.Tensor2D;
       return sparseCategoricalCrossentropy(y, probs);
-    }, true, weights);
-    loss?.dataSync();
-    loss?.dispose();
+    }, weights);
+    update(grads);
+    loss.dataSync();
+    tf.dispose([loss, ...Object.values(grads)]);
   };
   const manualStep = (i: number): void => {
     const { x, y } = batches[i % batches.length];
     const { loss, grads } = manualGradients(weights, x, y);
-    optimizer.applyGradients(grads);
+    update(grads);
     loss.dataSync();
     tf.dispose([loss, ...Object.values(grads)]);
   };
