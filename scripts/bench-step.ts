@@ -111,12 +111,11 @@ function fusedAdam(weights: Weights): Update {
 
 function makeUpdate(name: string, weights: Weights): Update {
   if (name === 'fused-adam') return fusedAdam(weights);
-  const optimizer = name === 'sgd' ? tf.train.sgd(0.01)
+  const optimizer: tf.Optimizer | undefined = name === 'sgd' ? tf.train.sgd(0.01)
     : name === 'adam' ? tf.train.adam(0.001, 0.9, 0.999, 1e-7)
       : undefined;
   if (!optimizer) throw new Error(`Unknown --optimizer "${name}": use sgd, adam or fused-adam.`);
-  // Typed for variables, but tf.Optimizer reads gradient tensors keyed by variable name.
-  return (grads) => optimizer.applyGradients(grads as Parameters<tf.Optimizer['applyGradients']>[0]);
+  return (grads) => optimizer.applyGradients(grads);
 }
 
 function median(values: number[]): number {
