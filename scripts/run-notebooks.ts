@@ -7,6 +7,7 @@
  *   npm start -- --quick        a quick look: 2 epochs on 2,000 images (DESCENT_LAB_QUICK=1 does the same)
  *   npm start -- --quick 02     only the notebooks whose file name contains "02"
  *   npm start -- --out DIR      write to DIR instead of out/
+ *   npm start -- --notebooks DIR   run the numbered notebooks (01-*.ipynb, ...) of DIR instead of notebooks/
  * The notebooks' own first cell reads the other DESCENT_LAB_* variables (epochs, batch size,
  * samples, dataset, seed); they pass through unchanged.
  *
@@ -16,26 +17,34 @@
  */
 import * as path from 'node:path';
 import { executeNotebook, prepareJupyter } from './jupyter/notebook-runner';
-import { courseNotebooks, defaultOutDir } from './jupyter/paths';
+import { courseNotebooks, defaultOutDir, notebooksDir } from './jupyter/paths';
 
 interface RunOptions {
   quick: boolean;
   outDir: string;
+  notebooksDir: string;
   only: string[];
 }
 
 function parseArgs(argv: string[]): RunOptions {
-  const options: RunOptions = { quick: process.env.DESCENT_LAB_QUICK === '1', outDir: defaultOutDir, only: [] };
+  const options: RunOptions = {
+    quick: process.env.DESCENT_LAB_QUICK === '1',
+    outDir: defaultOutDir,
+    notebooksDir,
+    only: [],
+  };
+  const folder = (flag: string, value: string | undefined) => {
+    if (!value) throw new Error(`${flag} needs a folder, e.g. \`${flag} out/quick\`.`);
+    return path.resolve(value);
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
     else if (arg === '--full') options.quick = false;
-    else if (arg === '--out') {
-      const dir = argv[++i];
-      if (!dir) throw new Error('--out needs a folder, e.g. `--out out/quick`.');
-      options.outDir = path.resolve(dir);
-    } else if (arg.startsWith('-')) {
-      throw new Error(`Unknown option ${arg}; use --quick, --full, --out DIR, or part of a notebook name.`);
+    else if (arg === '--out') options.outDir = folder(arg, argv[++i]);
+    else if (arg === '--notebooks') options.notebooksDir = folder(arg, argv[++i]);
+    else if (arg.startsWith('-')) {
+      throw new Error(`Unknown option ${arg}; use --quick, --full, --out DIR, --notebooks DIR, or part of a notebook name.`);
     } else options.only.push(arg);
   }
   return options;
@@ -47,10 +56,12 @@ function formatSeconds(seconds: number): string {
 
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
-  const notebooks = courseNotebooks().filter(
+  const notebooks = courseNotebooks(options.notebooksDir).filter(
     (file) => options.only.length === 0 || options.only.some((part) => path.basename(file).includes(part)),
   );
-  if (notebooks.length === 0) throw new Error(`No notebook in notebooks/ matches ${options.only.join(', ')}.`);
+  if (notebooks.length === 0) {
+    throw new Error(`No numbered notebook (01-*.ipynb) in ${options.notebooksDir} matches ${options.only.join(', ') || 'anything'}.`);
+  }
 
   const python = prepareJupyter();
   const env: NodeJS.ProcessEnv = options.quick ? { DESCENT_LAB_QUICK: '1' } : { DESCENT_LAB_QUICK: '0' };

@@ -39,11 +39,11 @@ export const mathjaxDir = path.join(projectRoot, 'node_modules', 'mathjax', 'es5
 /** tslab's command-line entry point, from the project's own node_modules (no global install). */
 export const tslabBin = path.join(projectRoot, 'node_modules', 'tslab', 'bin', 'tslab');
 
-/** The course notebooks' file names, in the order a course run executes them. */
-export function courseNotebooks(): string[] {
+/** The numbered notebooks (`01-....ipynb`) of `dir`, in the order a course run executes them. */
+export function courseNotebooks(dir = notebooksDir): string[] {
   return fs
-    .readdirSync(notebooksDir)
+    .readdirSync(dir)
     .filter((name) => /^\d\d-.*\.ipynb$/.test(name))
     .sort()
-    .map((name) => path.join(notebooksDir, name));
+    .map((name) => path.join(dir, name));
 }

@@ -1,0 +1,79 @@
+/**
+ * The committed course notebooks, read as files (no Jupyter needed): they carry no outputs, ask for
+ * the project's tslab kernel, read their parameters from the environment first, and import the
+ * library by package name.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { kernelName } from '../scripts/register-kernel';
+import { cellSource, readCells } from '../scripts/jupyter/notebook-runner';
+import { courseNotebooks } from '../scripts/jupyter/paths';
+
+const notebooks = courseNotebooks();
+
+describe('the committed course notebooks', () => {
+  it('are the three exercises, in course order', () => {
+    assert.deepEqual(notebooks.map((file) => path.basename(file)), [
+      '01-optimizers.ipynb',
+      '02-learning-rate-schedules.ipynb',
+      '03-regularization.ipynb',
+    ]);
+  });
+
+  for (const file of notebooks) {
+    const name = path.basename(file);
+    const notebook = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const cells = readCells(file);
+    const code = cells.filter((cell) => cell.cell_type === 'code');
+
+    describe(name, () => {
+      it('carries no outputs and no execution counts (executed copies go to out/)', () => {
+        for (const [index, cell] of cells.entries()) {
+          assert.deepEqual(cell.outputs ?? [], [], `cell ${index + 1} has outputs`);
+          assert.equal(cell.execution_count ?? null, null, `cell ${index + 1} has an execution count`);
+        }
+      });
+
+      it(`asks for the ${kernelName} kernel`, () => {
+        assert.equal(notebook.metadata.kernelspec.name, kernelName);
+        assert.equal(notebook.metadata.kernelspec.language, 'typescript');
+      });
+
+      it('starts with a title, then a code cell holding the run parameters from the environment', () => {
+        assert.equal(cells[0].cell_type, 'markdown');
+        assert.match(cellSource(cells[0]), /^# \d\. /);
+        assert.equal(cells[1].cell_type, 'code');
+        assert.match(cellSource(cells[1]), /dl\.courseSettings\(\)/);
+        assert.match(cellSource(cells[1]), /DESCENT_LAB_QUICK=1/);
+      });
+
+      it("imports the library by package name, never a .ts file", () => {
+        const sources = code.map(cellSource).join('\n');
+        assert.match(sources, /import \* as dl from 'descent-lab';/);
+        assert.doesNotMatch(sources, /from '\.{1,2}\//);
+      });
+
+      it('runs its training sweeps through the experiment runner (and so the results cache)', () => {
+        const sources = code.map(cellSource).join('\n');
+        assert.match(sources, /dl\.runExperiments\(/);
+        assert.doesNotMatch(sources, /dl\.fit\(/);
+      });
+
+      it('has unique cell ids (nbformat 4.5)', () => {
+        const ids = notebook.cells.map((cell: { id?: string }) => cell.id);
+        assert.ok(ids.every((id: unknown) => typeof id === 'string'), 'every cell has an id');
+        assert.equal(new Set(ids).size, ids.length);
+      });
+    });
+  }
+
+  it('ask for the baseline runs of notebook 1 with the same descriptions, so the cache serves them', () => {
+    const sources = notebooks.map((file) => readCells(file).map(cellSource).join('\n'));
+    assert.match(sources[0], /\{ label: 'SGD', optimizer: 'SGD' \}/);
+    assert.match(sources[0], /\{ label: 'Adam', optimizer: 'Adam' \}/);
+    assert.match(sources[1], /\{ label: 'Constant', optimizer: 'SGD' \}/);
+    assert.match(sources[2], /\{ label: 'Standard', optimizer: 'Adam' \}/);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The three course notebooks, executed end to end in quick mode (2 epochs on 2,000 + 500 images)
+ * through real Jupyter (nbclient) and the real tslab kernel, exactly as `npm start -- --quick` runs
+ * them; then their HTML exports opened offline in headless Chromium.
+ *
+ * A fresh results cache makes notebook 1 train its seven runs, so notebooks 2 and 3 can be checked
+ * to take the shared baseline runs (SGD as "Constant", Adam as "Standard") from the cache.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cellSource, executeNotebook, ExecuteResult, NotebookCell, readCells } from '../scripts/jupyter/notebook-runner';
+import { courseNotebooks } from '../scripts/jupyter/paths';
+import { inspectPage, PageReport } from './support/chromium';
+
+/** The charts each notebook draws, in order: title and number of lines. */
+const expectedCharts: Record<string, [title: string, traces: number][]> = {
+  '01-optimizers': [
+    ['model accuracy on train', 7],
+    ['model accuracy on test', 7],
+  ],
+  '02-learning-rate-schedules': [
+    ['time-based decay', 1],
+    ['step decay', 1],
+    ['exponential decay', 1],
+    ['model accuracy on train', 4],
+    ['model accuracy on test', 4],
+  ],
+  '03-regularization': [
+    ['dropout: accuracy on train and on test', 4],
+    ['model accuracy on test', 4],
+  ],
+};
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-notebooks-'));
+const outDir = path.join(workDir, 'out');
+const quickEnv = { DESCENT_LAB_QUICK: '1', DESCENT_LAB_CACHE_DIR: path.join(workDir, 'cache') };
+const results = new Map<string, ExecuteResult>();
+const logs = new Map<string, string>();
+
+function outputText(cell: NotebookCell): string {
+  return (cell.outputs ?? []).map((output) => {
+    const text = (output as { text?: string | string[] }).text ?? '';
+    return Array.isArray(text) ? text.join('') : text;
+  }).join('');
+}
+
+function chartOutputs(cells: NotebookCell[]): string[] {
+  return cells.flatMap((cell) => cell.outputs ?? [])
+    .map((output) => output.data?.['text/html'])
+    .map((html) => (Array.isArray(html) ? html.join('') : String(html ?? '')))
+    .filter((html) => html.includes('id="descent-lab-chart-'));
+}
+
+/** The cell whose source contains `text`, with its outputs. */
+function cellWith(cells: NotebookCell[], text: string): NotebookCell {
+  const cell = cells.find((candidate) => cellSource(candidate).includes(text));
+  assert.ok(cell, `no cell contains ${text}`);
+  return cell;
+}
+
+before(async () => {
+  for (const notebook of courseNotebooks()) {
+    const name = path.basename(notebook, '.ipynb');
+    let log = '';
+    results.set(name, await executeNotebook(notebook, { outDir, env: quickEnv, onOutput: (text) => (log += text) }));
+    logs.set(name, log);
+  }
+});
+
+after(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+for (const [name, charts] of Object.entries(expectedCharts)) {
+  describe(`${name}, executed in quick mode`, () => {
+    it('runs every cell without an error', () => {
+      const result = results.get(name);
+      assert.ok(result, 'the notebook was executed');
+      assert.equal(result.ok, true, `${result.failure}\n--- log tail ---\n${logs.get(name)?.slice(-3000)}`);
+      const cells = readCells(result.executedPath);
+      for (const [index, cell] of cells.entries()) {
+        if (cell.cell_type !== 'code') continue;
+        assert.equal(cell.execution_count !== null, true, `cell ${index + 1} did not run`);
+        const errors = (cell.outputs ?? []).filter((output) => output.output_type === 'error' ||
+          (output.output_type === 'stream' && (output as { name?: string }).name === 'stderr'));
+        assert.deepEqual(errors, [], `cell ${index + 1} reported an error`);
+      }
+    });
+
+    it(`draws ${charts.length} Plotly chart(s), one display each`, () => {
+      const cells = readCells(results.get(name)!.executedPath);
+      assert.equal(chartOutputs(cells).length, charts.length);
+    });
+
+    it('streamed its progress and training log while it ran', () => {
+      const log = logs.get(name) ?? '';
+      assert.match(log, new RegExp(`\\[${name}\\] cell 2/\\d+: import \\* as dl from 'descent-lab';`));
+      assert.match(log, /val_acc: \d\.\d{4}/);
+    });
+  });
+}
+
+describe('the notebooks work together through the results cache', () => {
+  it('notebook 1 trains its seven runs for 2 epochs on 2,000 images', () => {
+    const cells = readCells(results.get('01-optimizers')!.executedPath);
+    const log = outputText(cellWith(cells, 'dl.runExperiments(['));
+    for (const label of ['SGD', 'Momentum', 'Nesterov', 'RMSprop', 'Adagrad', 'Adam', 'NAdam']) {
+      assert.match(log, new RegExp(`\\[${label}\\] Epoch 2/2`));
+    }
+    assert.match(log, /2000\/2000/);
+  });
+
+  it("notebook 2 takes its Constant run from notebook 1's SGD run", () => {
+    const cells = readCells(results.get('02-learning-rate-schedules')!.executedPath);
+    assert.match(outputText(cellWith(cells, "label: 'Constant'")), /\[Constant\] 2 epoch\(s\) from the results cache/);
+  });
+
+  it('notebook 2 announces the scheduled rate of every epoch, as Keras does', () => {
+    const cells = readCells(results.get('02-learning-rate-schedules')!.executedPath);
+    assert.match(outputText(cellWith(cells, "label: 'Step Decay'")),
+      /Epoch 00002: LearningRateScheduler reducing learning rate to 0\.01\./);
+  });
+
+  it("notebook 3 takes its Standard run from notebook 1's Adam run", () => {
+    const cells = readCells(results.get('03-regularization')!.executedPath);
+    assert.match(outputText(cellWith(cells, "label: 'Standard'")), /\[Standard\] 2 epoch\(s\) from the results cache/);
+  });
+
+  it('the from-scratch checks agree with the library', () => {
+    const optimizers = outputText(cellWith(readCells(results.get('01-optimizers')!.executedPath), 'scratchRun('));
+    const rows = optimizers.split('\n').filter((line) => /^\w+\s+-?\d+\.\d{6}\s+-?\d+\.\d{6}$/.test(line.trim()));
+    assert.equal(rows.length, 7);
+    for (const row of rows) {
+      const [, ours, theirs] = row.trim().split(/\s+/).map(Number);
+      assert.ok(Math.abs(ours - theirs) < 1e-5, row);
+    }
+    const l2 = outputText(cellWith(readCells(results.get('03-regularization')!.executedPath), 'penaltyByHand'));
+    const [byHand, inModel] = [...l2.matchAll(/(\d+\.\d{6})/g)].map((match) => match[1]);
+    assert.equal(byHand, inModel);
+  });
+});
+
+describe('the HTML exports, opened offline in headless Chromium', () => {
+  const reports = new Map<string, PageReport>();
+
+  before(async () => {
+    for (const [name, charts] of Object.entries(expectedCharts)) {
+      const html = results.get(name)?.htmlPath;
+      if (html) reports.set(name, await inspectPage(html, charts.length));
+    }
+  });
+
+  for (const [name, charts] of Object.entries(expectedCharts)) {
+    describe(name, () => {
+      it('is one self-contained file: plotly.js inlined once, no external script or stylesheet', () => {
+        const html = fs.readFileSync(results.get(name)!.htmlPath!, 'utf8');
+        assert.equal(html.split('window.__descentLabDefine = window.define').length - 1, 1, 'plotly.js inlined once');
+        assert.doesNotMatch(html, /<script[^>]+src=/i);
+        assert.doesNotMatch(html, /<link[^>]+href="https?:/i);
+        assert.match(html, /MathJax/);
+      });
+
+      it('draws every chart with all its lines', () => {
+        const report = reports.get(name);
+        assert.ok(report, 'the page was opened');
+        assert.deepEqual(
+          report.charts.map((chart) => [chart.title, chart.traces, chart.drawnTraces]),
+          charts.map(([title, traces]) => [title, traces, traces]),
+        );
+      });
+
+      it('renders every formula (MathJax output present, no raw $...$ left)', () => {
+        const report = reports.get(name)!;
+        assert.ok(report.formulas > 0, 'MathJax rendered formulas');
+        assert.deepEqual(report.rawMath, []);
+      });
+
+      it('logs no console error and asks no host for anything', () => {
+        const report = reports.get(name)!;
+        assert.deepEqual(report.errors, []);
+        assert.deepEqual(report.externalRequests, []);
+      });
+    });
+  }
+});
