@@ -9,7 +9,7 @@
  *
  *   node build/scripts/bench-step.js [--stock] [--optimizer sgd|adam|fused-adam] [--loop tape|manual] [--steps 200] [--reps 5]
  *
- * `--stock` skips `installFastKernels()` so the two can be compared in one checkout.
+ * `--stock` runs the stock wasm kernels (`uninstallFastKernels()`), to compare in one checkout.
  * `--optimizer fused-adam` updates with `adamStep` (one kernel per variable) instead of tf.train.adam.
  * `--loop manual` replaces the tape (tf.variableGrads) with hand-written gradients of
  * this one network: a prototype that measures what a fused training step would save.
@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { adamStep, installFastKernels } from '../lib/kernels';
+import { adamStep, installFastKernels, uninstallFastKernels } from '../lib/kernels';
 
 const BATCH = 32;
 const CLASSES = 10;
@@ -127,7 +127,9 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const info = await initBackend();
   const stock = process.argv.includes('--stock');
-  if (!stock) installFastKernels();
+  // initBackend installs the fast kernels; --stock takes them out again.
+  if (stock) uninstallFastKernels();
+  else installFastKernels();
   const optimizerName = option('optimizer', 'sgd');
   const loop = option('loop', 'tape');
   if (loop !== 'tape' && loop !== 'manual') throw new Error(`Unknown --loop "${loop}": use tape or manual.`);
