@@ -1,0 +1,30 @@
+/** Everything one `npm run bench` measured: what `--json` prints and the table is drawn from. */
+import type { CourseMeasurement } from './course-run';
+import type { CourseProjection } from './course';
+import type { EpochTiming } from './epoch-timing';
+import type { ParallelTiming } from './parallel';
+import type { TargetCheck } from './targets';
+import type { TorchResult } from './torch';
+
+export interface BenchResult {
+  backend: { name: string; reason: string };
+  node: string;
+  cores: number;
+  quick: boolean;
+  /** Timed epochs per optimizer (and timed validation passes). */
+  reps: number;
+  trainSamples: number;
+  testSamples: number;
+  batchSize: number;
+  /** Single-thread epochs through `fit`. */
+  epochs: { SGD: EpochTiming; Adam: EpochTiming };
+  /** The same two optimizers trained at once in worker threads. */
+  sideBySide: ParallelTiming;
+  projection: CourseProjection;
+  /** Peak resident memory of the bench process itself (VmHWM, else sampled), in bytes. */
+  benchPeakRss: number;
+  torch: TorchResult;
+  /** The measured sweep, with `--course`. */
+  course?: CourseMeasurement;
+  targets: TargetCheck[];
+}
