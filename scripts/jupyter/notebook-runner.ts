@@ -42,11 +42,15 @@ const failureMarker = 'DESCENT_LAB_CELL_FAILED ';
 
 let prepared: string | undefined;
 
-/** Finds (or installs) Jupyter and registers the kernel, once per process; returns the Python. */
+/**
+ * Finds (or installs) Jupyter, registers the kernel and makes sure `import ... from 'descent-lab'`
+ * resolves (scripts/link-self.js, which `npm run build` also runs), once per process; returns the Python.
+ */
 export function prepareJupyter(): string {
   if (!prepared) {
     prepared = ensureJupyterPython();
     registerKernel();
+    require(path.join(projectRoot, 'scripts', 'link-self.js'));
   }
   return prepared;
 }
