@@ -38,14 +38,17 @@ const TRANSPOSE_NS_PER_ELEMENT = 1.5;
 
 /** Swaps the last two axes: the permutation that turns a stored transpose into a plain matrix. */
 function lastTwoAxesSwapped(rank: number): number[] {
-  const perm = Array.from({ length: rank }, (_, axis) => axis);
-  perm[rank - 2] = rank - 1;
-  perm[rank - 1] = rank - 2;
+  // A plain loop: this runs several times per training step, and Array.from's callback form is slow.
+  const perm: number[] = [];
+  for (let axis = 0; axis < rank - 2; axis++) perm.push(axis);
+  perm.push(rank - 1, rank - 2);
   return perm;
 }
 
 function batchSize(x: TensorInfo): number {
-  return x.shape.slice(0, -2).reduce((size, dim) => size * dim, 1);
+  let size = 1;
+  for (let axis = 0; axis < x.shape.length - 2; axis++) size *= x.shape[axis];
+  return size;
 }
 
 /**
