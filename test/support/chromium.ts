@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
-/** The browser the tests drive; override with CHROMIUM_PATH. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The browser the tests drive; override with DESCENT_LAB_CHROMIUM. */
+export const chromiumPath = process.env.DESCENT_LAB_CHROMIUM || '/usr/bin/chromium';
 
 // No GPU, no QUIC, and none of the background traffic a fresh profile starts (updates, sync).
 const launchArgs = [
