@@ -175,6 +175,33 @@ describe('the fast wasm BatchMatMul', () => {
   });
 });
 
+describe('the fast wasm Identity', () => {
+  before(async () => {
+    await initBackend('wasm');
+    installFastKernels();
+  });
+
+  it('shares the input\'s memory, and each tensor outlives the other', () => {
+    const backendBuffers = () => tf.engine().backend.numDataIds();
+    const buffersBefore = backendBuffers();
+    const x = tf.tensor([1.5, -2, 3.25, 4], [2, 2]);
+    const copy = tf.clone(x);
+    assert.equal(copy.dataId, x.dataId, 'a clone should point at the same data');
+    assert.equal(backendBuffers(), buffersBefore + 1);
+    x.dispose();
+    assert.deepEqual(Array.from(copy.dataSync()), [1.5, -2, 3.25, 4]);
+    copy.dispose();
+    assert.equal(backendBuffers(), buffersBefore);
+  });
+
+  it('still copies strings, which live outside wasm memory', () => {
+    const words = tf.tensor(['a', 'bc']);
+    const copy = tf.clone(words);
+    assert.deepEqual(copy.dataSync(), ['a', 'bc']);
+    tf.dispose([words, copy]);
+  });
+});
+
 describe('adamStep', () => {
   before(async () => {
     await initBackend('wasm');

@@ -7,10 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { adamStepConfig } from './adam-step';
 import { xnnpackBatchMatMul } from './batch-mat-mul';
+import { sharingIdentity } from './identity';
 
 export { ADAM_STEP, adamStep } from './adam-step';
 export type { AdamStepCoefficients, AdamStepResult } from './adam-step';
 export { xnnpackBatchMatMul } from './batch-mat-mul';
+export { sharingIdentity } from './identity';
 
 const BACKEND = 'wasm';
 
@@ -36,6 +38,8 @@ function replaceKernel(kernelName: string, makeKernel: (original: tf.KernelFunc)
  * float32 rounding:
  * - BatchMatMul with a transposed operand runs on XNNPACK instead of a scalar loop,
  *   and a large new right operand is not packed (see `xnnpackBatchMatMul`);
+ * - Identity (every tensor the tape saves for the backward pass) shares memory
+ *   instead of copying it (see `sharingIdentity`);
  * - `adamStep` runs as one WebAssembly SIMD kernel instead of twelve tf ops.
  *
  * Idempotent, and a no-op unless the active backend is `wasm`.
@@ -47,6 +51,7 @@ export function installFastKernels(): boolean {
   const transpose = tf.getKernel(tf.Transpose, BACKEND)?.kernelFunc;
   if (!transpose) throw new Error(`The ${BACKEND} backend has no ${tf.Transpose} kernel.`);
   replaceKernel(tf.BatchMatMul, (original) => xnnpackBatchMatMul(original, transpose));
+  replaceKernel(tf.Identity, sharingIdentity);
   for (const config of added) tf.registerKernel(config);
   installed = true;
   return true;
