@@ -14,7 +14,7 @@
  * Progress goes to stderr, the report (or the JSON) to stdout.
  */
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadMnist } from '../lib';
@@ -51,6 +51,7 @@ function measureCourse(quick: boolean): Promise<CourseMeasurement> {
 
 async function bench(options: BenchOptions): Promise<BenchResult> {
   const sampler = new RssSampler().start(100);
+  const loadAtStart = loadavg()[0];
   const backend = await initBackend();
   const cores = availableParallelism();
   progress(`${backend.name} backend; loading ${options.trainSamples} + ${options.testSamples} MNIST samples`);
@@ -83,7 +84,7 @@ async function bench(options: BenchOptions): Promise<BenchResult> {
     course = await measureCourse(options.quick);
   }
   const result = {
-    backend, node: process.version, cores, quick: options.quick, reps: options.reps,
+    backend, node: process.version, cores, loadAverage: { start: loadAtStart, end: loadavg()[0] }, quick: options.quick, reps: options.reps,
     trainSamples: options.trainSamples, testSamples: options.testSamples, batchSize: BATCH_SIZE,
     epochs, sideBySide, projection, benchPeakRss, torch, course,
   };

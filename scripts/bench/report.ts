@@ -20,6 +20,8 @@ export function formatReport(result: BenchResult): string {
     `fit, verbose 0, batch ${result.batchSize}, ${sgd.samples.toLocaleString('en-US')} training + `
       + `${sgd.validationSamples.toLocaleString('en-US')} validation samples, ${sgd.steps} steps per epoch; `
       + `medians of ${result.reps} epochs after a warm-up${result.quick ? ' (--quick: a slice of the data)' : ''}`,
+    `load average ${fixed(result.loadAverage.start, 2)} at the start, ${fixed(result.loadAverage.end, 2)} at the end`
+      + (Math.max(result.loadAverage.start, result.loadAverage.end) > 0.5 ? ': other processes shared the cores, so the times are high' : ''),
     '',
     row('', 'SGD', 'Adam'),
     row('s per epoch (validation included)', fixed(sgd.epochMedian, 3), fixed(adam.epochMedian, 3)),
