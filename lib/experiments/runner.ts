@@ -48,6 +48,7 @@ class RunLog {
 /** Prints prefixed lines from many runs, with a status line that redraws under them. */
 class SweepPrinter {
   private statusShown = false;
+  private statusWidth = 0;
   private lastStatus = 0;
   constructor(private readonly sink: OutputSink, private readonly logs: RunLog[], private readonly verbose: number) {}
 
@@ -62,7 +63,8 @@ class SweepPrinter {
   }
 
   private clearStatus(): void {
-    if (this.statusShown) this.sink.write('\r\x1b[2K');
+    // Spaces rather than an ANSI erase: Jupyter's stream output understands '\r' but not escapes.
+    if (this.statusShown) this.sink.write(`\r${' '.repeat(this.statusWidth)}\r`);
     this.statusShown = false;
   }
 
@@ -77,7 +79,9 @@ class SweepPrinter {
       return `${log.label} ${done ? `${Math.round((100 * Number(done[1])) / Number(done[2]))}%` : ''}${eta ? ` ETA ${eta[1]}` : ''}`;
     });
     if (parts.length === 0) return;
-    this.sink.write(`\r${parts.join(' | ')}`);
+    const status = parts.join(' | ');
+    this.sink.write(`\r${status.padEnd(this.statusWidth)}`);
+    this.statusWidth = status.length;
     this.statusShown = true;
   }
 
