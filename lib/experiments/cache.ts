@@ -19,7 +19,7 @@ import type { History } from '../training/history';
 import { resultFields, type ExperimentSpec } from './spec';
 
 /** Bump when the stored format or the training semantics change. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 const LIBRARY_VERSION: string = require('../../../package.json').version;
 
@@ -30,6 +30,8 @@ export interface CacheEntry {
   /** Everything the key was made from, for a person reading the file. */
   keyedBy: Record<string, unknown>;
   history: History;
+  /** The run's log, line by line, replayed when the entry is served. */
+  log: string[];
 }
 
 export function defaultCacheDir(): string {
@@ -66,7 +68,7 @@ export class ResultsCache {
   get(key: string): CacheEntry | undefined {
     try {
       const entry = JSON.parse(readFileSync(this.path(key), 'utf8')) as CacheEntry;
-      return entry.key === key && Array.isArray(entry.history?.epoch) ? entry : undefined;
+      return entry.key === key && Array.isArray(entry.history?.epoch) && Array.isArray(entry.log) ? entry : undefined;
     } catch {
       return undefined;
     }

@@ -33,6 +33,8 @@ export interface RunExperimentsOptions extends Partial<CourseSettings> {
 class RunLog {
   private buffer = '';
   progress = '';
+  /** Every whole line so far: the run's transcript, kept in the cache and replayed on a hit. */
+  readonly lines: string[] = [];
   constructor(readonly label: string) {}
 
   /** Feeds output; returns the lines it completed. */
@@ -41,7 +43,9 @@ class RunLog {
     const lines = this.buffer.split('\n');
     this.buffer = lines.pop() ?? '';
     this.progress = this.buffer.slice(this.buffer.lastIndexOf('\r') + 1);
-    return lines.map((line) => line.slice(line.lastIndexOf('\r') + 1));
+    const completed = lines.map((line) => line.slice(line.lastIndexOf('\r') + 1));
+    this.lines.push(...completed);
+    return completed;
   }
 }
 
@@ -53,8 +57,8 @@ class SweepPrinter {
   constructor(private readonly sink: OutputSink, private readonly logs: RunLog[], private readonly verbose: number) {}
 
   print(log: RunLog, text: string): void {
-    if (this.verbose === 0) return;
     const lines = log.feed(text);
+    if (this.verbose === 0) return;
     if (lines.length > 0) {
       this.clearStatus();
       for (const line of lines) this.sink.write(line === '' ? '\n' : `[${log.label}] ${line}\n`);
@@ -154,7 +158,10 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
   const store = (index: number, history: History) => {
     histories[index] = history;
     if (useCache) {
-      cache.set({ key: cacheKey(keys[index]), label: specs[index].label, createdAt: new Date().toISOString(), keyedBy: keys[index], history });
+      cache.set({
+        key: cacheKey(keys[index]), label: specs[index].label, createdAt: new Date().toISOString(),
+        keyedBy: keys[index], history, log: logs[index].lines,
+      });
     }
   };
 
@@ -163,9 +170,10 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
     const entry = useCache ? cache.get(cacheKey(keys[index])) : undefined;
     if (!entry) return toTrain.push(index);
     histories[index] = entry.history;
-    const last = entry.history.epoch.length - 1;
-    printer.print(logs[index], `${entry.history.epoch.length} epoch(s) from the results cache (trained ${entry.createdAt}); `
-      + `final val_acc ${entry.history.history.val_acc?.[last]?.toFixed(4)}\n`);
+    // Replay the stored log, so that a cached run reads like a fresh one.
+    printer.print(logs[index], `${entry.history.epoch.length} epoch(s) from the results cache `
+      + `(trained ${entry.createdAt}; DESCENT_LAB_FRESH=1 trains again). Its log:\n`
+      + entry.log.map((line) => `${line}\n`).join(''));
   });
 
   const threads = Math.min(options.parallel ?? availableParallelism(), toTrain.length);
