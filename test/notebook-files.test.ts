@@ -69,6 +69,22 @@ describe('the committed course notebooks', () => {
     });
   }
 
+  it('notebook 2 plots each schedule before training, then trains the three schedules in one parallel call', () => {
+    const sources = readCells(notebooks[1]).map(cellSource);
+    const chartCells = ['time-based decay', 'step decay', 'exponential decay']
+      .map((title) => sources.findIndex((source) => source.includes(`title: '${title}'`)));
+    const trainingCells = sources.flatMap((source, index) =>
+      (source.includes('dl.runExperiments(') && source.includes('schedule:') ? [index] : []));
+    assert.equal(trainingCells.length, 1, 'one cell trains the scheduled runs');
+    const [training] = trainingCells;
+    assert.equal(sources[training].split('dl.runExperiments(').length - 1, 1, 'in one runExperiments call');
+    for (const label of ['Time Decay', 'Step Decay', 'Exp. Decay']) {
+      assert.match(sources[training], new RegExp(`\\{ label: '${label}', optimizer: 'SGD', schedule: \\w+\\.config \\}`));
+    }
+    assert.deepEqual([...chartCells].sort((a, b) => a - b), chartCells, 'the charts in section order');
+    assert.ok(chartCells.every((index) => index >= 0 && index < training), `charts ${chartCells} come before training ${training}`);
+  });
+
   it('ask for the baseline runs of notebook 1 with the same descriptions, so the cache serves them', () => {
     const sources = notebooks.map((file) => readCells(file).map(cellSource).join('\n'));
     assert.match(sources[0], /\{ label: 'SGD', optimizer: 'SGD' \}/);

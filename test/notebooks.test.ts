@@ -116,10 +116,13 @@ describe('the notebooks work together through the results cache', () => {
     assert.match(outputText(cellWith(cells, "label: 'Constant'")), /\[Constant\] 2 epoch\(s\) from the results cache/);
   });
 
-  it('notebook 2 announces the scheduled rate of every epoch, as Keras does', () => {
+  it('notebook 2 trains its three schedules in one call, each epoch announcing its rate as Keras does', () => {
     const cells = readCells(results.get('02-learning-rate-schedules')!.executedPath);
-    assert.match(outputText(cellWith(cells, "label: 'Step Decay'")),
-      /Epoch 00002: LearningRateScheduler reducing learning rate to 0\.01\./);
+    const log = outputText(cellWith(cells, "label: 'Step Decay'"));
+    // The rates of epoch index t = 1: 0.01 / (1 + 0.0002), 0.01 * 0.5^0 and 0.01 * e^-0.1.
+    assert.match(log, /\[Time Decay\] Epoch 00002: LearningRateScheduler reducing learning rate to 0\.009998000399920017\./);
+    assert.match(log, /\[Step Decay\] Epoch 00002: LearningRateScheduler reducing learning rate to 0\.01\./);
+    assert.match(log, /\[Exp\. Decay\] Epoch 00002: LearningRateScheduler reducing learning rate to 0\.009048374180359595\./);
   });
 
   it("notebook 3 takes its Standard run from notebook 1's Adam run", () => {
