@@ -7,10 +7,13 @@
  * repetitions, the projected seconds per epoch (1875 steps + 10,000 test samples),
  * and a `tf.profile` breakdown of one step by kernel.
  *
- *   node build/scripts/bench-step.js [--stock] [--optimizer sgd|adam|fused-adam] [--loop tape|manual] [--steps 200] [--reps 5]
+ *   node build/scripts/bench-step.js [--stock] [--optimizer sgd|adam|fused-adam] [--loop tape|direct|manual] [--loss taped|custom] [--steps 200] [--reps 5]
  *
  * `--stock` runs the stock wasm kernels (`uninstallFastKernels()`), to compare in one checkout.
  * `--optimizer fused-adam` updates with `adamStep` (one kernel per variable) instead of tf.train.adam.
+ * `--loop direct` keeps the tape but computes the forward pass with tf ops on the layers'
+ * variables instead of `model.apply`, to measure what tfjs-layers' bookkeeping costs.
+ * `--loss custom` uses `sparseCategoricalCrossentropyWithGradient` (hand-written gradient).
  * `--loop manual` replaces the tape (tf.variableGrads) with hand-written gradients of
  * this one network: a prototype that measures what a fused training step would save.
  * The machine is shared, so each figure is given as the median and the best repetition, in
@@ -18,7 +21,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { adamStep, installFastKernels, uninstallFastKernels } from '../lib/kernels';
+import {
+  adamStep, installFastKernels, sparseCategoricalCrossentropyWithGradient, uninstallFastKernels,
+} from '../lib/kernels';
 
 const BATCH = 32;
 const CLASSES = 10;
@@ -133,7 +138,9 @@ async function main(): Promise<void> {
   else installFastKernels();
   const optimizerName = option('optimizer', 'sgd');
   const loop = option('loop', 'tape');
-  if (loop !== 'tape' && loop !== 'manual') throw new Error(`Unknown --loop "${loop}": use tape or manual.`);
+  if (!['tape', 'direct', 'manual'].includes(loop)) {
+    throw new Error(`Unknown --loop "${loop}": use tape, direct or manual.`);
+  }
   const steps = Number(option('steps', '200'));
   const reps = Number(option('reps', '5'));
 
@@ -146,12 +153,20 @@ async function main(): Promise<void> {
   }));
   const testX = tf.randomUniform([EVAL_BATCH, 28, 28]);
 
+  // The forward pass with tf ops on the layers' own variables, skipping tfjs-layers' apply.
+  const [w1, b1, w2, b2] = weights;
+  const directForward = (x: tf.Tensor): tf.Tensor2D => {
+    const hidden = tf.relu(tf.add(tf.matMul(tf.reshape(x, [x.shape[0], -1]), w1), b1));
+    return tf.softmax(tf.add(tf.matMul(hidden, w2), b2)) as tf.Tensor2D;
+  };
+  const forward = loop === 'direct' ? directForward
+    : (x: tf.Tensor) => model.apply(x, { training: true }) as tf.Tensor2D;
+  const lossName = option('loss', 'taped');
+  if (lossName !== 'taped' && lossName !== 'custom') throw new Error(`Unknown --loss "${lossName}": use taped or custom.`);
+  const lossFunction = lossName === 'custom' ? sparseCategoricalCrossentropyWithGradient : sparseCategoricalCrossentropy;
   const tapeStep = (i: number): void => {
     const { x, y } = batches[i % batches.length];
-    const { value: loss, grads } = tf.variableGrads(() => {
-      const probs = model.apply(x, { training: true }) as tf.Tensor2D;
-      return sparseCategoricalCrossentropy(y, probs);
-    }, weights);
+    const { value: loss, grads } = tf.variableGrads(() => lossFunction(y, forward(x)), weights);
     update(grads);
     loss.dataSync();
     tf.dispose([loss, ...Object.values(grads)]);
@@ -163,7 +178,7 @@ async function main(): Promise<void> {
     loss.dataSync();
     tf.dispose([loss, ...Object.values(grads)]);
   };
-  const step = loop === 'tape' ? tapeStep : manualStep;
+  const step = loop === 'manual' ? manualStep : tapeStep;
   const evaluate = (): void => {
     tf.tidy(() => (model.apply(testX) as tf.Tensor).argMax(1).dataSync());
   };
@@ -193,7 +208,7 @@ async function main(): Promise<void> {
   const epochSeconds = (stepMsPerEpoch: number, evalTotalMs: number) =>
     ((stepMsPerEpoch * STEPS_PER_EPOCH + evalTotalMs) / 1000).toFixed(2);
   console.log(`backend: ${info.name}${stock ? ' (stock kernels)' : ' (fast kernels)'}, ` +
-    `optimizer: ${optimizerName}, loop: ${loop}, ${reps} x ${steps} steps`);
+    `optimizer: ${optimizerName}, loop: ${loop}, loss: ${lossName}, ${reps} x ${steps} steps`);
   for (const [label, perStep, evals] of [['wall', stepMs, evalMs], ['cpu ', stepCpuMs, evalCpuMs]] as const) {
     console.log(`${label} ms/step: median ${median(perStep).toFixed(3)}, best ${Math.min(...perStep).toFixed(3)}; ` +
       `evaluation ${median(evals).toFixed(1)} ms; projected epoch: median ${epochSeconds(median(perStep), median(evals))} s, ` +

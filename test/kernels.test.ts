@@ -2,7 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { ADAM_STEP, adamStep, AdamStepCoefficients, AdamStepResult, installFastKernels, uninstallFastKernels } from '../lib/kernels';
+import {
+  ADAM_STEP, adamStep, AdamStepCoefficients, AdamStepResult, installFastKernels,
+  sparseCategoricalCrossentropyWithGradient, uninstallFastKernels,
+} from '../lib/kernels';
 
 /** Deterministic values in [-1, 1) (a linear congruential generator), so failures reproduce. */
 function randomValues(size: number, seed: number): Float32Array {
@@ -288,5 +291,65 @@ describe('adamStep', () => {
     const wrong = tf.zeros([2, 4]);
     assert.throws(() => adamStep(theta, theta, wrong, theta, ADAM_T3), /v has shape \[2,4\] but the variable has \[4,2\]/);
     tf.dispose([theta, wrong]);
+  });
+});
+
+describe('sparseCategoricalCrossentropyWithGradient', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+
+  /** The loss as the tape sees it: the same ops, differentiated by tfjs. */
+  function taped(labels: tf.Tensor1D, probabilities: tf.Tensor2D): tf.Scalar {
+    const picked = tf.sum(tf.mul(probabilities, tf.oneHot(labels, probabilities.shape[1])), 1);
+    const clipped = tf.where(tf.isNaN(picked), picked, tf.clipByValue(picked, 1e-7, 1 - 1e-7));
+    return tf.neg(tf.mean(tf.log(clipped))) as tf.Scalar;
+  }
+
+  /** Loss and d loss / d probabilities of `loss` at `probs`. */
+  function valueAndGradient(loss: typeof taped, labels: number[], probs: number[][]): [number, number[]] {
+    return tf.tidy(() => {
+      const y = tf.tensor1d(labels, 'int32');
+      const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => loss(y, p as tf.Tensor2D))(tf.tensor2d(probs));
+      return [value.dataSync()[0], Array.from(grad.dataSync())];
+    });
+  }
+
+  it('gives the taped loss and gradient exactly, clipped rows included', () => {
+    // Row 0 is ordinary, row 1's label has p = 1 (clipped above: no gradient), row 2's
+    // label has p = 1e-9 (clipped below: no gradient), row 3 is ordinary again.
+    const labels = [2, 0, 1, 1];
+    const probs = [[0.1, 0.2, 0.7], [1, 0, 0], [0.5, 1e-9, 0.5 - 1e-9], [0.3, 0.3, 0.4]];
+    const [expectedLoss, expectedGradient] = valueAndGradient(taped, labels, probs);
+    const [loss, gradient] = valueAndGradient(sparseCategoricalCrossentropyWithGradient, labels, probs);
+    assert.equal(loss, expectedLoss);
+    assert.deepEqual(gradient, expectedGradient);
+    // -1/4 / 0.7 on row 0's label, nothing on the clipped rows.
+    assert.ok(Math.abs(gradient[2] - -0.25 / 0.7) < 1e-6);
+    assert.deepEqual(gradient.slice(3, 9), [0, 0, 0, 0, 0, 0]);
+  });
+
+  it('lets NaN through to the loss and the gradient, as a diverged run must show', () => {
+    const [loss, gradient] = valueAndGradient(sparseCategoricalCrossentropyWithGradient, [0, 1], [[NaN, 0.5], [0.5, 0.5]]);
+    assert.ok(Number.isNaN(loss));
+    assert.ok(Number.isNaN(gradient[0]));
+    assert.equal(gradient[3], -(1 / 2) / 0.5); // row 1, label 1: -(1/B) / p
+  });
+
+  it('leaks no tensors', () => {
+    const y = tf.tensor1d([1, 0], 'int32');
+    const p = tf.tensor2d([[0.4, 0.6], [0.9, 0.1]]);
+    const before = tf.memory().numTensors;
+    const { value, grad } = tf.valueAndGrad((q: tf.Tensor) => sparseCategoricalCrossentropyWithGradient(y, q as tf.Tensor2D))(p);
+    tf.dispose([value, grad]);
+    assert.equal(tf.memory().numTensors, before);
+    tf.dispose([y, p]);
+  });
+
+  it('says which shapes do not match', () => {
+    const y = tf.tensor1d([1, 0, 2], 'int32');
+    const p = tf.tensor2d([[0.4, 0.6], [0.9, 0.1]]);
+    assert.throws(() => sparseCategoricalCrossentropyWithGradient(y, p), /labels \[3\] and probabilities \[2,2\] do not match/);
+    tf.dispose([y, p]);
   });
 });

@@ -13,6 +13,7 @@ export { ADAM_STEP, adamStep } from './adam-step';
 export type { AdamStepCoefficients, AdamStepResult } from './adam-step';
 export { xnnpackBatchMatMul } from './batch-mat-mul';
 export { sharingIdentity } from './identity';
+export { sparseCategoricalCrossentropyWithGradient } from './sparse-cross-entropy';
 
 const BACKEND = 'wasm';
 
