@@ -12,6 +12,8 @@ import type { Callback, EpochLogs, TrainingContext } from './callbacks';
 import { earlyStopping, type EarlyStoppingOptions } from './early-stopping';
 import { emptyHistory, recordEpoch, type History } from './history';
 import { countCorrect, regularizationPenalty, sparseCategoricalCrossentropy } from './loss';
+import { denseGradients, densePlan } from './dense-backprop';
+import { sparseCategoricalCrossentropyWithGradient } from '../kernels/sparse-cross-entropy';
 import { EpochProgress, stdoutSink, type OutputSink } from './progress';
 import { seededRandom, shuffleInPlace } from './random';
 import { getLearningRate } from './learning-rate';
@@ -38,6 +40,11 @@ export interface FitOptions {
   validationBatchSize?: number;
   /** Where the log goes. Defaults to stdout. */
   output?: OutputSink;
+  /**
+   * Take gradients with TensorFlow.js's tape even for a plain dense network, which
+   * `fit` otherwise differentiates by hand (same numbers, fewer ops). Defaults to `false`.
+   */
+  tape?: boolean;
 }
 
 /** Thrown when a callback fails; `history` keeps the epochs finished before it. */
@@ -115,27 +122,35 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   const random = seed === undefined ? Math.random : seededRandom(seed);
   const order = Int32Array.from({ length: samples }, (_, i) => i);
 
+  // The course's dense networks train on hand-written gradients; anything else goes through the tape.
+  const plan = options.tape ? undefined : densePlan(model);
+  const gradients = (xb: tf.Tensor, yb: tf.Tensor1D): { loss: tf.Scalar; correct: tf.Scalar; grads: tf.NamedTensorMap } => {
+    if (plan) return denseGradients(plan, xb, yb);
+    let correct: tf.Scalar | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const probabilities = model.apply(xb, { training: true }) as tf.Tensor2D;
+      correct = tf.keep(countCorrect(yb, probabilities));
+      return tf.add(sparseCategoricalCrossentropyWithGradient(yb, probabilities), regularizationPenalty(model)) as tf.Scalar;
+    }, variables);
+    return { loss: value, correct: correct!, grads };
+  };
+
   /** One gradient step on rows `rows`; returns the batch's loss and correct count. */
   const trainStep = (rows: Int32Array): [number, number] => {
-    let correct: tf.Scalar | undefined;
     const images = new Float32Array(rows.length * rowSize);
     const targets = new Int32Array(rows.length);
     rows.forEach((row, i) => {
       images.set(pixels.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
       targets[i] = classes[row];
     });
-    const { value, grads } = tf.tidy(() => {
+    const { loss, correct, grads } = tf.tidy(() => {
       const xb = tf.tensor(images, [rows.length, ...rowShape], 'float32');
       const yb = tf.tensor1d(targets, 'int32');
-      return tf.variableGrads(() => {
-        const probabilities = model.apply(xb, { training: true }) as tf.Tensor2D;
-        correct = tf.keep(countCorrect(yb, probabilities));
-        return tf.add(sparseCategoricalCrossentropy(yb, probabilities), regularizationPenalty(model)) as tf.Scalar;
-      }, variables);
+      return gradients(xb, yb);
     });
     optimizer.applyGradients(grads);
-    const result: [number, number] = [value.dataSync()[0], correct!.dataSync()[0]];
-    tf.dispose([value, correct!, ...Object.values(grads)]);
+    const result: [number, number] = [loss.dataSync()[0], correct.dataSync()[0]];
+    tf.dispose([loss, correct, ...Object.values(grads)]);
     return result;
   };
 

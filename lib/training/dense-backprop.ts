@@ -1,0 +1,154 @@
+/**
+ * Gradients of a plain dense network written out by hand, so that `fit` can
+ * skip the autodiff tape for the course's models.
+ *
+ * The tape records every op of the forward pass and replays a gradient op for
+ * each, and on the wasm backend each op costs more in bookkeeping than in
+ * arithmetic. For a stack of Dense layers the backward pass is short enough to
+ * write down:
+ *
+ *     forward      a0 = flatten(x);  z_i = a_{i-1} W_i + b_i;  a_i = act(z_i) * mask_i
+ *     softmax+CE   dz_last = (p - onehot(y)) * passes / B          (no dropout after it)
+ *     otherwise    dq = -onehot(y) * passes / (B * q_y);  dp = dq * mask;  dz = p * (dp - rowsum(dp * p))
+ *     hidden       da_{i-1} = dz_i W_i^T;  dz_{i-1} = da_{i-1} * mask_{i-1} * step(z_{i-1}) for relu
+ *     weights      dW_i = a_{i-1}^T dz_i + 2 * l2 * W_i;  db_i = colsum(dz_i)
+ *
+ * where `passes` is 1 where Keras's clip of the label probability to
+ * [1e-7, 1 - 1e-7] lets the gradient through (as the taped clip does). Only the
+ * layer kinds the course uses are understood - Flatten, Dense with relu, linear or
+ * softmax (last), Dropout, an L2 kernel penalty - and `densePlan` returns
+ * undefined for anything else, so that `fit` falls back to the tape.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { EPSILON } from './loss';
+
+type Activation = 'relu' | 'linear' | 'softmax';
+
+/** One Dense layer as the backward pass needs it. */
+interface DenseStage {
+  kernel: tf.Variable;
+  bias: tf.Variable | undefined;
+  activation: Activation;
+  /** The L2 factor of the kernel penalty (0 for none). */
+  l2: number;
+  /** Dropout rate applied to this layer's output (0 for none). */
+  dropout: number;
+}
+
+/** A model that `denseGradients` can train: its Dense stages in order. */
+export interface DensePlan {
+  stages: DenseStage[];
+}
+
+type LayerConfig = { kernelRegularizer?: { className: string; config: { l1?: number; l2?: number } } | null } & Record<string, unknown>;
+
+function l2Factor(config: LayerConfig): number | undefined {
+  const regularizer = config.kernelRegularizer;
+  if (!regularizer) return 0;
+  if (regularizer.className !== 'L1L2' || (regularizer.config.l1 ?? 0) !== 0) return undefined;
+  return regularizer.config.l2 ?? 0;
+}
+
+/** The model's Dense stages, or undefined when it holds anything the hand-written pass does not cover. */
+export function densePlan(model: tf.LayersModel): DensePlan | undefined {
+  const stages: DenseStage[] = [];
+  for (const [index, layer] of model.layers.entries()) {
+    const kind = layer.getClassName();
+    const config = layer.getConfig() as LayerConfig;
+    if (kind === 'Flatten' && index === 0) continue;
+    if (kind === 'Dropout' && stages.length > 0 && stages[stages.length - 1].dropout === 0) {
+      if (config.noiseShape || config.seed !== undefined) return undefined;
+      stages[stages.length - 1].dropout = config.rate as number;
+      continue;
+    }
+    if (kind !== 'Dense') return undefined;
+    const activation = config.activation as string;
+    const l2 = l2Factor(config);
+    const softmaxNotLast = stages.some((stage) => stage.activation === 'softmax');
+    if (!['relu', 'linear', 'softmax'].includes(activation) || l2 === undefined || softmaxNotLast
+      || config.biasRegularizer || config.activityRegularizer || config.kernelConstraint || config.biasConstraint) {
+      return undefined;
+    }
+    const [kernel, bias] = layer.trainableWeights.map((weight) => weight.read() as tf.Variable);
+    if (!kernel || layer.trainableWeights.length !== (config.useBias ? 2 : 1)) return undefined;
+    stages.push({ kernel, bias: config.useBias ? bias : undefined, activation: activation as Activation, l2, dropout: 0 });
+  }
+  const last = stages[stages.length - 1];
+  return last?.activation === 'softmax' ? { stages } : undefined;
+}
+
+/** Makes a dropout mask: 0 where a unit is dropped, 1 / (1 - rate) where it is kept. */
+export type MaskMaker = (shape: number[], rate: number) => tf.Tensor;
+
+/** Keras's dropout mask, scaled so that the expected activation is unchanged. */
+export function dropoutMask(shape: number[], rate: number): tf.Tensor {
+  return tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(shape), rate), 'float32'), 1 - rate);
+}
+
+/** What one training batch yields: the loss (penalties included), the number of right answers, the gradients. */
+export interface DenseStep {
+  loss: tf.Scalar;
+  correct: tf.Scalar;
+  grads: tf.NamedTensorMap;
+}
+
+/** Loss, accuracy count and gradients of one training batch (dropout active), without the tape. */
+export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1D, makeMask: MaskMaker = dropoutMask): DenseStep {
+  return tf.tidy(() => {
+    const batch = x.shape[0];
+    // Forward, keeping each stage's input, output and dropout mask for the backward pass.
+    const inputs: tf.Tensor2D[] = [];
+    const outputs: tf.Tensor2D[] = [];
+    const masks: (tf.Tensor | undefined)[] = [];
+    let activation = tf.reshape(x, [batch, -1]) as tf.Tensor2D;
+    for (const stage of plan.stages) {
+      inputs.push(activation);
+      const z = tf.matMul(activation, stage.kernel);
+      const biased = stage.bias ? tf.add(z, stage.bias) : z;
+      const out = (stage.activation === 'relu' ? tf.relu(biased) : stage.activation === 'softmax' ? tf.softmax(biased) : biased) as tf.Tensor2D;
+      outputs.push(out);
+      const mask = stage.dropout > 0 ? makeMask(out.shape, stage.dropout) : undefined;
+      masks.push(mask);
+      activation = (mask ? tf.mul(out, mask) : out) as tf.Tensor2D;
+    }
+
+    // Loss and metric on what the model outputs in training mode (after any output dropout), as Keras does.
+    const classes = activation.shape[1];
+    const oneHot = tf.oneHot(labels, classes);
+    const picked = tf.sum(tf.mul(activation, oneHot), 1);
+    const clipped = tf.where(tf.isNaN(picked), picked, tf.clipByValue(picked, EPSILON, 1 - EPSILON));
+    const passes = tf.cast(tf.logicalOr(tf.isNaN(picked),
+      tf.logicalAnd(tf.greaterEqual(picked, EPSILON), tf.lessEqual(picked, 1 - EPSILON))), 'float32');
+    let loss = tf.neg(tf.mean(tf.log(clipped))) as tf.Scalar;
+    for (const stage of plan.stages) {
+      if (stage.l2 > 0) loss = tf.add(loss, tf.mul(stage.l2, tf.sum(tf.square(stage.kernel))));
+    }
+    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(activation, 1), labels), 'int32')) as tf.Scalar;
+
+    // Backward, last stage first.
+    const last = plan.stages.length - 1;
+    const probabilities = outputs[last];
+    let dz: tf.Tensor2D;
+    if (!masks[last]) {
+      dz = tf.mul(tf.sub(probabilities, oneHot), tf.reshape(tf.div(passes, batch), [batch, 1])) as tf.Tensor2D;
+    } else {
+      const dPicked = tf.div(tf.neg(passes), tf.mul(clipped, batch));
+      const dProbabilities = tf.mul(tf.mul(oneHot, tf.reshape(dPicked, [batch, 1])), masks[last]!);
+      dz = tf.mul(probabilities, tf.sub(dProbabilities, tf.sum(tf.mul(dProbabilities, probabilities), 1, true))) as tf.Tensor2D;
+    }
+    const grads: tf.NamedTensorMap = {};
+    for (let i = last; i >= 0; i--) {
+      const stage = plan.stages[i];
+      const dKernel = tf.matMul(inputs[i], dz, true, false);
+      grads[stage.kernel.name] = stage.l2 > 0 ? tf.add(dKernel, tf.mul(2 * stage.l2, stage.kernel)) : dKernel;
+      if (stage.bias) grads[stage.bias.name] = tf.sum(dz, 0);
+      if (i === 0) break;
+      let dInput = tf.matMul(dz, stage.kernel, false, true) as tf.Tensor2D;
+      const below = plan.stages[i - 1];
+      if (masks[i - 1]) dInput = tf.mul(dInput, masks[i - 1]!) as tf.Tensor2D;
+      if (below.activation === 'relu') dInput = tf.mul(dInput, tf.step(outputs[i - 1])) as tf.Tensor2D;
+      dz = dInput;
+    }
+    return { loss, correct, grads };
+  });
+}
