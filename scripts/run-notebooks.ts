@@ -7,6 +7,8 @@
  *   npm start -- --quick        a quick look: 2 epochs on 2,000 images (DESCENT_LAB_QUICK=1 does the same)
  *   npm start -- --quick 02     only the notebooks whose file name contains "02"
  *   npm start -- --out DIR      write to DIR instead of out/
+ *   npm start -- --no-pretrain  let each notebook train its own runs (by default every course run is
+ *                               trained first, on all cores, and the notebooks replay them from the cache)
  *   npm start -- --notebooks DIR   run the numbered notebooks (01-*.ipynb, ...) of DIR instead of notebooks/
  * The notebooks' own first cell reads the other DESCENT_LAB_* variables (epochs, batch size,
  * samples, dataset, seed); they pass through unchanged.
@@ -16,6 +18,7 @@
  * and the error named, and exit status 1; notebooks finished before it stay in the output folder.
  */
 import * as path from 'node:path';
+import { allCourseExperiments, courseSettings, runExperiments } from '../lib';
 import { executeNotebook, prepareJupyter } from './jupyter/notebook-runner';
 import { courseNotebooks, defaultOutDir, notebooksDir } from './jupyter/paths';
 
@@ -24,6 +27,8 @@ interface RunOptions {
   outDir: string;
   notebooksDir: string;
   only: string[];
+  /** Train every course run up front on all cores; the course notebooks then read the results cache. */
+  pretrain: boolean;
 }
 
 function parseArgs(argv: string[]): RunOptions {
@@ -32,6 +37,7 @@ function parseArgs(argv: string[]): RunOptions {
     outDir: defaultOutDir,
     notebooksDir,
     only: [],
+    pretrain: true,
   };
   const folder = (flag: string, value: string | undefined) => {
     if (!value) throw new Error(`${flag} needs a folder, e.g. \`${flag} out/quick\`.`);
@@ -40,13 +46,16 @@ function parseArgs(argv: string[]): RunOptions {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') options.quick = true;
+    else if (arg === '--no-pretrain') options.pretrain = false;
     else if (arg === '--full') options.quick = false;
     else if (arg === '--out') options.outDir = folder(arg, argv[++i]);
     else if (arg === '--notebooks') options.notebooksDir = folder(arg, argv[++i]);
     else if (arg.startsWith('-')) {
-      throw new Error(`Unknown option ${arg}; use --quick, --full, --out DIR, --notebooks DIR, or part of a notebook name.`);
+      throw new Error(`Unknown option ${arg}; use --quick, --full, --no-pretrain, --out DIR, --notebooks DIR, or part of a notebook name.`);
     } else options.only.push(arg);
   }
+  // Pre-training serves the course notebooks; another folder or a single notebook runs as it is.
+  if (options.notebooksDir !== notebooksDir || options.only.length > 0) options.pretrain = false;
   return options;
 }
 
@@ -71,6 +80,15 @@ async function main(): Promise<number> {
   );
 
   const started = Date.now();
+  if (options.pretrain) {
+    // The notebooks run one after another, and each sweep keeps the cores busy only while it
+    // has runs left; training every course run up front keeps all cores busy to the end.
+    const settings = courseSettings({ ...process.env, ...env });
+    const runs = allCourseExperiments();
+    console.log(`\n=== training the course's ${runs.length} runs on every core (results cache) ===`);
+    await runExperiments(runs, settings);
+    console.log(`=== trained in ${formatSeconds((Date.now() - started) / 1000)}; the notebooks replay them from the cache ===`);
+  }
   const done: string[] = [];
   for (const [index, notebook] of notebooks.entries()) {
     const name = path.basename(notebook, '.ipynb');

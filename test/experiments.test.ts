@@ -92,3 +92,13 @@ test('runExperiments names a failing run and keeps the runs that finished', asyn
   assert.equal(readdirSync(cacheDir).length, 1, 'the Adam run was stored');
   await assert.rejects(runExperiments([{ label: 'A' }, { label: 'A' }], { ...tiny, cacheDir }), /the label "A" is used twice/);
 });
+
+test('every course run is one the notebooks ask for, so pre-training serves them', () => {
+  const { COURSE_EXPERIMENTS } = require('../lib/experiments') as typeof import('../lib/experiments');
+  const notebooks = { optimizers: '01-optimizers', schedules: '02-learning-rate-schedules', regularization: '03-regularization' };
+  for (const [group, specs] of Object.entries(COURSE_EXPERIMENTS)) {
+    const source = (JSON.parse(readFileSync(join(__dirname, '../../notebooks', `${notebooks[group as keyof typeof notebooks]}.ipynb`), 'utf8')) as { cells: { source: string[] }[] })
+      .cells.map((cell) => cell.source.join('')).join('\n');
+    for (const spec of specs) assert.ok(source.includes(`label: '${spec.label}'`), `${spec.label} is trained in the ${group} notebook`);
+  }
+});

@@ -1,3 +1,4 @@
 export * from './cache';
 export * from './runner';
 export * from './spec';
+export * from './course';
