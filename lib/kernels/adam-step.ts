@@ -7,18 +7,21 @@
  *     v'     = beta2 * v + (1 - beta2) * g (x) g
  *     theta' = theta - (cm * m' + cg * g) (/) (sqrt(cv * v') + eps)
  *
- * Adam in Keras's form is cm = eta_T, cg = 0, cv = 1; NAdam needs cg and cv too.
+ * Adam in Keras's form is cm = eta_T, cg = 0, cv = 1. NAdam needs cg; the NAdam
+ * optimizer folds its bias correction into cm, cg and eps and keeps cv = 1, which
+ * makes the kernel's arithmetic exactly its tf-ops form (see nadam.ts).
  * Written with tf ops this is twelve kernels per variable, each a trip through the
  * engine and a pass over memory; fused, the whole 101,770-parameter course network
  * updates in about a tenth of the time. The kernel performs the same float32
  * operations in the same order as the tf-ops form, so results agree to rounding
- * (bit for bit where cg = 0 and cv = 1).
+ * (bit for bit where cv = 1).
  *
  * On other backends, or before `installFastKernels()`, `adamStep` computes the
  * same formula with tf ops.
  */
 import * as tf from '@tensorflow/tfjs';
 import { WASM_BASE64 } from './adam-step-wasm';
+import { runFusedStep, runWasmStep } from './fused-step';
 
 /** The kernel's name in the TensorFlow.js registry. */
 export const ADAM_STEP = 'DescentLabAdamStep';
@@ -52,41 +55,15 @@ interface AdamStepExports {
     cm: number, cg: number, cv: number, eps: number): void;
 }
 
-/** What this kernel needs of the wasm backend (its class is not exported with these members). */
-interface WasmBackendInternals {
-  wasm: { asm: { memory: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-}
-
-const instances = new WeakMap<object, AdamStepExports>();
-
-/** The kernel instantiated against one backend's memory, made on first use. */
-function kernelFor(backend: WasmBackendInternals): AdamStepExports {
-  let exports = instances.get(backend);
-  if (!exports) {
-    const module = new WebAssembly.Module(Buffer.from(WASM_BASE64, 'base64'));
-    const instance = new WebAssembly.Instance(module, { env: { memory: backend.wasm.asm.memory } });
-    exports = instance.exports as unknown as AdamStepExports;
-    instances.set(backend, exports);
-  }
-  return exports;
-}
-
 type Attrs = Required<AdamStepCoefficients>;
 
 function wasmAdamStep({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
-  const wasmBackend = backend as unknown as WasmBackendInternals;
   const { theta, m, v, gradient } = inputs as Record<'theta' | 'm' | 'v' | 'gradient', tf.TensorInfo>;
   const { beta1, beta2, momentumScale, gradientScale, secondMomentScale, epsilon } = attrs as unknown as Attrs;
-  const outputs = [theta, m, v].map((t) => wasmBackend.makeOutput(t.shape, 'float32'));
-  const address = (t: tf.TensorInfo) => wasmBackend.dataIdMap.get(t.dataId).memoryOffset;
-  kernelFor(wasmBackend).adamStep(
-    address(theta), address(m), address(v), address(gradient),
-    address(outputs[0]), address(outputs[1]), address(outputs[2]),
-    tf.util.sizeFromShape(theta.shape),
-    beta1, 1 - beta1, beta2, 1 - beta2, momentumScale, gradientScale, secondMomentScale, epsilon);
-  return outputs;
+  return runWasmStep<AdamStepExports>(backend, WASM_BASE64, [theta, m, v, gradient], [theta, m, v],
+    (kernel, [thetaAt, mAt, vAt, gradientAt, thetaOutAt, mOutAt, vOutAt]) => kernel.adamStep(
+      thetaAt, mAt, vAt, gradientAt, thetaOutAt, mOutAt, vOutAt, tf.util.sizeFromShape(theta.shape),
+      beta1, 1 - beta1, beta2, 1 - beta2, momentumScale, gradientScale, secondMomentScale, epsilon));
 }
 
 /** The wasm kernel's registration, for `installFastKernels`. */
@@ -119,18 +96,7 @@ export function adamStep(
 ): AdamStepResult {
   const { gradientScale = 0, secondMomentScale = 1 } = coefficients;
   const attrs: Attrs = { ...coefficients, gradientScale, secondMomentScale };
-  for (const [name, t] of Object.entries({ m, v, gradient })) {
-    if (!tf.util.arraysEqual(t.shape, theta.shape)) {
-      throw new Error(`adamStep: ${name} has shape [${t.shape}] but the variable has [${theta.shape}]; ` +
-        'pass the moments and gradient of this variable.');
-    }
-  }
-  for (const [name, t] of Object.entries({ theta, m, v, gradient })) {
-    if (t.dtype !== 'float32') throw new Error(`adamStep: ${name} is ${t.dtype}; it must be float32.`);
-  }
-  const [newTheta, newM, newV] = tf.getKernel(ADAM_STEP, tf.getBackend())
-    ? tf.engine().runKernel(ADAM_STEP, { theta, m, v, gradient },
-      attrs as unknown as tf.NamedAttrMap) as tf.Tensor[]
-    : adamStepWithOps(theta, m, v, gradient, attrs);
+  const [newTheta, newM, newV] = runFusedStep('adamStep', ADAM_STEP, { theta, m, v, gradient }, attrs,
+    () => adamStepWithOps(theta, m, v, gradient, attrs));
   return { theta: newTheta, m: newM, v: newV };
 }

@@ -10,10 +10,13 @@
  * TensorFlow.js's `tf.train.adagrad` puts it inside; the difference is at most
  * eps * |g| / s per step. The accumulator starts at 0 as in the course (whose
  * logged results match a zero start), not at the 0.1 of current Keras: pass
- * `initialAccumulatorValue` to change it. Seven tensor ops per variable.
+ * `initialAccumulatorValue` to change it. Seven tensor ops per variable, or one
+ * fused `rmspropStep` kernel (with decay and square weight 1) where the backend
+ * has it (wasm), bit for bit the same.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CLASS_NAME_PREFIX, DescentOptimizer, registerOptimizer } from './base';
+import { isFusedKernelAvailable, RMSPROP_STEP, rmspropStep } from '../kernels';
+import { CLASS_NAME_PREFIX, DescentOptimizer, FusedUpdate, registerOptimizer } from './base';
 import { checkHyperparameter } from './hyperparameters';
 import { applyAdaptiveStep } from './parts';
 
@@ -51,6 +54,16 @@ export class Adagrad extends DescentOptimizer<AdagradStep> {
 
   protected stepCoefficients(): AdagradStep {
     return { learningRate: this.learningRateTensor(), epsilon: this.constant(this.epsilon) };
+  }
+
+  protected override fusedUpdate(): FusedUpdate | undefined {
+    if (!isFusedKernelAvailable(RMSPROP_STEP)) return undefined;
+    // A running sum is a moving average that forgets nothing: s <- 1 * s + 1 * g (x) g, exactly s + g (x) g.
+    const coefficients = { learningRate: this.learningRate, decay: 1, squareWeight: 1, epsilon: this.epsilon };
+    return (variable, gradient, [accumulator]) => {
+      const next = rmspropStep(variable, accumulator, gradient, coefficients);
+      return [next.theta, next.meanSquare];
+    };
   }
 
   protected updateVariable(variable: tf.Variable, gradient: tf.Tensor, [accumulator]: tf.Variable[],

@@ -12,10 +12,12 @@
  * form equals `eta * m_hat (/) (sqrt(s_hat) + eps / sqrt(1 - beta2^T))`, the
  * "epsilon hat" of Kingma and Ba. TensorFlow.js's `tf.train.adam` uses
  * `sqrt(s_hat) + eps`. With eps = 1e-7 the three differ far below float32
- * precision. T counts steps from 1. Twelve tensor ops per variable.
+ * precision. T counts steps from 1. Twelve tensor ops per variable, or one
+ * fused `adamStep` kernel where the backend has it (wasm), bit for bit the same.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CLASS_NAME_PREFIX, DescentOptimizer, registerOptimizer } from './base';
+import { ADAM_STEP, adamStep, isFusedKernelAvailable } from '../kernels';
+import { CLASS_NAME_PREFIX, DescentOptimizer, FusedUpdate, registerOptimizer } from './base';
 import { checkHyperparameter } from './hyperparameters';
 import { applyAdaptiveStep, DecayRate, updateMovingAverage } from './parts';
 
@@ -68,12 +70,28 @@ export class Adam extends DescentOptimizer<AdamStep> {
     this.epsilon = checkHyperparameter('Adam', 'epsilon', epsilon, 'positive');
   }
 
-  protected stepCoefficients(step: number): AdamStep {
+  /** eta_T = eta * sqrt(1 - beta2^T) / (1 - beta1^T), in float64. */
+  private stepSize(step: number): number {
     const biasCorrection = Math.sqrt(1 - this.beta2 ** step) / (1 - this.beta1 ** step);
+    return this.learningRate * biasCorrection;
+  }
+
+  protected stepCoefficients(step: number): AdamStep {
     return {
       moments: { beta1: this.decayRate(this.beta1), beta2: this.decayRate(this.beta2) },
-      stepSize: tf.scalar(this.learningRate * biasCorrection),
+      stepSize: tf.scalar(this.stepSize(step)),
       epsilon: this.constant(this.epsilon),
+    };
+  }
+
+  protected override fusedUpdate(step: number): FusedUpdate | undefined {
+    if (!isFusedKernelAvailable(ADAM_STEP)) return undefined;
+    const coefficients = {
+      beta1: this.beta1, beta2: this.beta2, momentumScale: this.stepSize(step), epsilon: this.epsilon,
+    };
+    return (variable, gradient, [m, v]) => {
+      const next = adamStep(variable, m, v, gradient, coefficients);
+      return [next.theta, next.m, next.v];
     };
   }
 

@@ -9,10 +9,13 @@
  * holds -m), with the learning rate inside the sum. TensorFlow.js's
  * `tf.train.momentum` keeps eta outside (`a <- momentum * a + g`,
  * `theta <- theta - eta * a`): the two agree while eta is constant and differ
- * only in how fast a change of eta takes effect. Four tensor ops per variable.
+ * only in how fast a change of eta takes effect. Four tensor ops per variable,
+ * or one fused `momentumStep` kernel where the backend has it (wasm), bit for
+ * bit the same.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CLASS_NAME_PREFIX, DescentOptimizer, registerOptimizer } from './base';
+import { isFusedKernelAvailable, MOMENTUM_STEP, momentumStep } from '../kernels';
+import { CLASS_NAME_PREFIX, DescentOptimizer, FusedUpdate, registerOptimizer } from './base';
 import { checkHyperparameter } from './hyperparameters';
 
 /** Options of {@link momentum} and {@link nesterov}. */
@@ -33,6 +36,8 @@ export interface MomentumStep {
 export class Momentum extends DescentOptimizer<MomentumStep> {
   static className = `${CLASS_NAME_PREFIX}Momentum`;
   readonly momentum: number;
+  /** Whether the step looks ahead (Nesterov) instead of following the velocity. */
+  protected readonly nesterov: boolean = false;
 
   /**
    * @param options The hyperparameters; see {@link MomentumOptions}.
@@ -45,6 +50,15 @@ export class Momentum extends DescentOptimizer<MomentumStep> {
 
   protected stepCoefficients(): MomentumStep {
     return { learningRate: this.learningRateTensor(), momentum: this.constant(this.momentum) };
+  }
+
+  protected override fusedUpdate(): FusedUpdate | undefined {
+    if (!isFusedKernelAvailable(MOMENTUM_STEP)) return undefined;
+    const coefficients = { learningRate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
+    return (variable, gradient, [velocity]) => {
+      const next = momentumStep(variable, velocity, gradient, coefficients);
+      return [next.theta, next.velocity];
+    };
   }
 
   /** Updates the velocity m in place and returns eta * g, which Nesterov reuses. */

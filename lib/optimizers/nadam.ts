@@ -22,11 +22,14 @@
  *     theta <- theta - (a * g + b * m) (/) (sqrt(v) + c * eps),
  *     a = eta * c * (1 - mu_T) / (1 - P_T),   b = eta * c * mu_{T+1} / (1 - P_T * mu_{T+1}).
  *
- * The moments are Adam's (`updateMoments`); 14 tensor ops per variable.
+ * The moments are Adam's (`updateMoments`); 14 tensor ops per variable, or one
+ * fused `adamStep` kernel where the backend has it (wasm): with cm = b, cg = a,
+ * cv = 1 and eps c * eps, its arithmetic is this, bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
 import { updateMoments, AdamOptions, MomentDecayRates } from './adam';
-import { CLASS_NAME_PREFIX, DescentOptimizer, registerOptimizer } from './base';
+import { ADAM_STEP, adamStep, isFusedKernelAvailable } from '../kernels';
+import { CLASS_NAME_PREFIX, DescentOptimizer, FusedUpdate, registerOptimizer } from './base';
 import { checkHyperparameter } from './hyperparameters';
 import { applyAdaptiveStep } from './parts';
 
@@ -41,13 +44,20 @@ export function scheduledMomentum(beta1: number, step: number): number {
   return beta1 * (1 - 0.5 * 0.96 ** (MOMENTUM_SCHEDULE_DECAY * step));
 }
 
+/** The per-step numbers a, b and c * eps of the module comment, in float64. */
+interface FoldedCoefficients {
+  /** a: the weight of the current gradient. */
+  gradientWeight: number;
+  /** b: the weight of the first moment. */
+  momentWeight: number;
+  /** c * eps. */
+  epsilon: number;
+}
+
 interface NAdamStep {
   moments: MomentDecayRates;
-  /** a in the module comment: the weight of the current gradient. */
   gradientWeight: tf.Scalar;
-  /** b in the module comment: the weight of the first moment. */
   momentWeight: tf.Scalar;
-  /** c * eps in the module comment. */
   epsilon: tf.Scalar;
 }
 
@@ -79,16 +89,39 @@ export class NAdam extends DescentOptimizer<NAdamStep> {
     return this.momentumProduct;
   }
 
-  protected stepCoefficients(step: number): NAdamStep {
+  /** a, b and c * eps for step T; advances P_T, so call it once per step. */
+  private foldedCoefficients(step: number): FoldedCoefficients {
     const mu = scheduledMomentum(this.beta1, step);
     const muNext = scheduledMomentum(this.beta1, step + 1);
     const product = this.momentumProductThrough(step);
     const c = Math.sqrt(1 - this.beta2 ** step);
     return {
+      gradientWeight: this.learningRate * c * (1 - mu) / (1 - product),
+      momentWeight: this.learningRate * c * muNext / (1 - product * muNext),
+      epsilon: c * this.epsilon,
+    };
+  }
+
+  protected stepCoefficients(step: number): NAdamStep {
+    const { gradientWeight, momentWeight, epsilon } = this.foldedCoefficients(step);
+    return {
       moments: { beta1: this.decayRate(this.beta1), beta2: this.decayRate(this.beta2) },
-      gradientWeight: tf.scalar(this.learningRate * c * (1 - mu) / (1 - product)),
-      momentWeight: tf.scalar(this.learningRate * c * muNext / (1 - product * muNext)),
-      epsilon: tf.scalar(c * this.epsilon),
+      gradientWeight: tf.scalar(gradientWeight),
+      momentWeight: tf.scalar(momentWeight),
+      epsilon: tf.scalar(epsilon),
+    };
+  }
+
+  protected override fusedUpdate(step: number): FusedUpdate | undefined {
+    if (!isFusedKernelAvailable(ADAM_STEP)) return undefined;
+    const { gradientWeight, momentWeight, epsilon } = this.foldedCoefficients(step);
+    // theta - (b * m' + a * g) / (sqrt(v') + c * eps): the sum is a * g + b * m' reordered, which is exact.
+    const coefficients = {
+      beta1: this.beta1, beta2: this.beta2, momentumScale: momentWeight, gradientScale: gradientWeight, epsilon,
+    };
+    return (variable, gradient, [m, v]) => {
+      const next = adamStep(variable, m, v, gradient, coefficients);
+      return [next.theta, next.m, next.v];
     };
   }
 

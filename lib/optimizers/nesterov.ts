@@ -12,7 +12,8 @@
  *     m     <- momentum * m + eta * g
  *     theta <- theta - (momentum * m + eta * g)
  *
- * Six tensor ops per variable (eta * g is computed once and used twice).
+ * Six tensor ops per variable (eta * g is computed once and used twice), or one
+ * fused `momentumStep` kernel where the backend has it (wasm), bit for bit the same.
  */
 import * as tf from '@tensorflow/tfjs';
 import { CLASS_NAME_PREFIX, registerOptimizer } from './base';
@@ -21,6 +22,7 @@ import { Momentum, MomentumOptions, MomentumStep } from './momentum';
 /** Nesterov momentum; see the module comment for the update rule. */
 export class Nesterov extends Momentum {
   static override className = `${CLASS_NAME_PREFIX}Nesterov`;
+  protected override readonly nesterov = true;
 
   constructor(options: MomentumOptions = {}) {
     super(options, 'Nesterov');

@@ -9,10 +9,12 @@
  * `RMSprop` (without momentum, the default) actually computes: eps outside the
  * square root. TensorFlow.js's `tf.train.rmsprop` puts it inside. The two
  * differ by at most eps * |g| / s per step, far below float32 precision when
- * eps = 1e-7. Nine tensor ops per variable.
+ * eps = 1e-7. Nine tensor ops per variable, or one fused `rmspropStep` kernel
+ * where the backend has it (wasm), bit for bit the same.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CLASS_NAME_PREFIX, DescentOptimizer, registerOptimizer } from './base';
+import { isFusedKernelAvailable, RMSPROP_STEP, rmspropStep } from '../kernels';
+import { CLASS_NAME_PREFIX, DescentOptimizer, FusedUpdate, registerOptimizer } from './base';
 import { checkHyperparameter } from './hyperparameters';
 import { applyAdaptiveStep, DecayRate, updateMovingAverage } from './parts';
 
@@ -49,6 +51,15 @@ export class RMSprop extends DescentOptimizer<RMSpropStep> {
       learningRate: this.learningRateTensor(),
       rho: this.decayRate(this.rho),
       epsilon: this.constant(this.epsilon),
+    };
+  }
+
+  protected override fusedUpdate(): FusedUpdate | undefined {
+    if (!isFusedKernelAvailable(RMSPROP_STEP)) return undefined;
+    const coefficients = { learningRate: this.learningRate, decay: this.rho, epsilon: this.epsilon };
+    return (variable, gradient, [meanSquare]) => {
+      const next = rmspropStep(variable, meanSquare, gradient, coefficients);
+      return [next.theta, next.meanSquare];
     };
   }
 

@@ -1,0 +1,51 @@
+;; One RMSprop (or Adagrad) step for one variable, over float32 arrays in the wasm backend's memory.
+;;   s' = decay s + w g g
+;;   theta' = theta - (eta g) / (sqrt(s') + eps)
+;; RMSprop is decay = rho, w = 1 - rho; Adagrad's running sum is decay = w = 1
+;; (multiplying by 1 is exact, so that is s + g g). The same float32 operations,
+;; in the same order, as the optimizers' tf ops, so the results agree bit for bit.
+;; Pointers are byte offsets into the imported memory; n is the element count.
+;; Four elements at a time with 128-bit SIMD, then a scalar loop for the rest.
+;; Build: node build/scripts/build-wasm-kernels.js (regenerates rmsprop-step-wasm.ts).
+(module
+  (import "env" "memory" (memory 1))
+  (func (export "rmspropStep")
+    (param $theta i32) (param $s i32) (param $g i32) (param $thetaOut i32) (param $sOut i32) (param $n i32)
+    (param $decay f32) (param $w f32) (param $eta f32) (param $eps f32)
+    (local $offset i32) (local $end i32) (local $vectorEnd i32)
+    (local $DECAY v128) (local $W v128) (local $ETA v128) (local $EPS v128) (local $gv v128) (local $sv v128)
+    (local $gs f32) (local $ss f32)
+    (local.set $DECAY (f32x4.splat (local.get $decay)))
+    (local.set $W (f32x4.splat (local.get $w)))
+    (local.set $ETA (f32x4.splat (local.get $eta)))
+    (local.set $EPS (f32x4.splat (local.get $eps)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $vectorEnd (i32.and (local.get $end) (i32.const -16)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.ge_u (local.get $offset) (local.get $vectorEnd)))
+        (local.set $gv (v128.load (i32.add (local.get $g) (local.get $offset))))
+        (local.set $sv
+          (f32x4.add (f32x4.mul (local.get $DECAY) (v128.load (i32.add (local.get $s) (local.get $offset))))
+                     (f32x4.mul (local.get $W) (f32x4.mul (local.get $gv) (local.get $gv)))))
+        (v128.store (i32.add (local.get $sOut) (local.get $offset)) (local.get $sv))
+        (v128.store (i32.add (local.get $thetaOut) (local.get $offset))
+          (f32x4.sub (v128.load (i32.add (local.get $theta) (local.get $offset)))
+            (f32x4.div (f32x4.mul (local.get $ETA) (local.get $gv))
+              (f32x4.add (f32x4.sqrt (local.get $sv)) (local.get $EPS)))))
+        (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
+        (br $vectors)))
+    (block $scalarsDone
+      (loop $scalars
+        (br_if $scalarsDone (i32.ge_u (local.get $offset) (local.get $end)))
+        (local.set $gs (f32.load (i32.add (local.get $g) (local.get $offset))))
+        (local.set $ss
+          (f32.add (f32.mul (local.get $decay) (f32.load (i32.add (local.get $s) (local.get $offset))))
+                   (f32.mul (local.get $w) (f32.mul (local.get $gs) (local.get $gs)))))
+        (f32.store (i32.add (local.get $sOut) (local.get $offset)) (local.get $ss))
+        (f32.store (i32.add (local.get $thetaOut) (local.get $offset))
+          (f32.sub (f32.load (i32.add (local.get $theta) (local.get $offset)))
+            (f32.div (f32.mul (local.get $eta) (local.get $gs))
+              (f32.add (f32.sqrt (local.get $ss)) (local.get $eps)))))
+        (local.set $offset (i32.add (local.get $offset) (i32.const 4)))
+        (br $scalars)))))
