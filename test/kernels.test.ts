@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import {
-  ADAM_STEP, adamStep, AdamStepCoefficients, AdamStepResult, installFastKernels,
+  ADAM_STEP, adamStep, AdamStepCoefficients, AdamStepResult, installFastKernels, momentumStep, rmspropStep,
   sparseCategoricalCrossentropyWithGradient, uninstallFastKernels,
 } from '../lib/kernels';
 
@@ -351,5 +351,144 @@ describe('sparseCategoricalCrossentropyWithGradient', () => {
     const p = tf.tensor2d([[0.4, 0.6], [0.9, 0.1]]);
     assert.throws(() => sparseCategoricalCrossentropyWithGradient(y, p), /labels \[3\] and probabilities \[2,2\] do not match/);
     tf.dispose([y, p]);
+  });
+});
+
+/**
+ * The momentum and RMSprop/Adagrad step kernels, checked as adamStep is but more
+ * strictly (they have no sums, so every output is correctly rounded): bit for bit
+ * against their rule in tf ops on the cpu backend, at sizes with and without a
+ * scalar tail, and on wasm against the same ops and their own fallback; then for
+ * leaks and bad operands.
+ */
+interface StepKernelCase {
+  /** What the case exercises. */
+  name: string;
+  shape: number[];
+  /** Runs the step under test on [theta, slot, g] and returns [theta', slot']. */
+  step(theta: tf.Tensor, slot: tf.Tensor, g: tf.Tensor): tf.Tensor[];
+  /** The same rule in tf ops, as the optimizer writes it. */
+  reference(theta: tf.Tensor, slot: tf.Tensor, g: tf.Tensor): tf.Tensor[];
+}
+
+/** Heavy-ball momentum as the Momentum optimizer writes it: m' = mu m + eta g; theta' = theta - m'. */
+function momentumReference(eta: number, mu: number, nesterov: boolean) {
+  return (theta: tf.Tensor, m: tf.Tensor, g: tf.Tensor): tf.Tensor[] => {
+    const scaled = tf.mul(eta, g);
+    const newM = tf.add(tf.mul(mu, m), scaled);
+    return [tf.sub(theta, nesterov ? tf.add(tf.mul(mu, newM), scaled) : newM), newM];
+  };
+}
+
+/** s' = decay s + w g g; theta' = theta - eta g / (sqrt(s') + eps), as RMSprop and Adagrad write it. */
+function rmspropReference(eta: number, decay: number, w: number, eps: number) {
+  return (theta: tf.Tensor, s: tf.Tensor, g: tf.Tensor): tf.Tensor[] => {
+    const newS = tf.add(tf.mul(decay, s), tf.mul(w, tf.square(g)));
+    return [tf.sub(theta, tf.div(tf.mul(eta, g), tf.add(tf.sqrt(newS), eps))), newS];
+  };
+}
+
+const MOMENTUM = { learningRate: 0.01, momentum: 0.5 };
+const NESTEROV = { learningRate: 0.01, momentum: 0.9, nesterov: true };
+const RMSPROP = { learningRate: 0.001, decay: 0.9, epsilon: 1e-7 };
+const ADAGRAD = { learningRate: 0.001, decay: 1, squareWeight: 1, epsilon: 1e-7 };
+
+const STEP_KERNEL_CASES: StepKernelCase[] = [
+  ...([[3], [7, 11], [784, 128]] as number[][]).flatMap((shape): StepKernelCase[] => [
+    {
+      name: `momentumStep (heavy ball), shape [${shape}]`, shape,
+      step: (theta, m, g) => Object.values(momentumStep(theta, m, g, MOMENTUM)),
+      reference: momentumReference(0.01, 0.5, false),
+    },
+    {
+      name: `momentumStep (Nesterov), shape [${shape}]`, shape,
+      step: (theta, m, g) => Object.values(momentumStep(theta, m, g, NESTEROV)),
+      reference: momentumReference(0.01, 0.9, true),
+    },
+    {
+      name: `rmspropStep (RMSprop, square weight 1 - rho by default), shape [${shape}]`, shape,
+      step: (theta, s, g) => Object.values(rmspropStep(theta, s, g, RMSPROP)),
+      reference: rmspropReference(0.001, 0.9, 1 - 0.9, 1e-7),
+    },
+    {
+      name: `rmspropStep (Adagrad: decay 1, square weight 1), shape [${shape}]`, shape,
+      step: (theta, s, g) => Object.values(rmspropStep(theta, s, g, ADAGRAD)),
+      // Adagrad's own form, s + g g, not 1 s + 1 g g: the kernel must give exactly this.
+      reference: (theta, s, g) => {
+        const newS = tf.add(s, tf.square(g));
+        return [tf.sub(theta, tf.div(tf.mul(0.001, g), tf.add(tf.sqrt(newS), 1e-7))), newS];
+      },
+    },
+  ]),
+];
+
+describe('momentumStep and rmspropStep', () => {
+  before(async () => {
+    await initBackend('wasm');
+    installFastKernels();
+  });
+
+  /** theta, slot, g for a shape; the slot is never negative (a velocity may be, a mean square may not). */
+  function operands(shape: number[], seed: number): tf.Tensor[] {
+    const size = shape.reduce((s, d) => s * d, 1);
+    return [randomValues(size, seed), randomValues(size, seed + 1).map(Math.abs), randomValues(size, seed + 2)]
+      .map((values) => tf.tensor(values, shape));
+  }
+
+  let seed = 200;
+  for (const { name, shape, step, reference } of STEP_KERNEL_CASES) {
+    const caseSeed = seed += 3;
+    it(`${name}: agrees with the rule in tf ops on the cpu backend, bit for bit`, async () => {
+      const expected = await onCpu(() => reference(...operands(shape, caseSeed) as [tf.Tensor, tf.Tensor, tf.Tensor]));
+      const inputs = operands(shape, caseSeed);
+      const result = step(...inputs as [tf.Tensor, tf.Tensor, tf.Tensor]);
+      result.forEach((t, i) => {
+        assert.deepEqual(t.shape, shape);
+        // Element-wise float32 arithmetic is correctly rounded on both backends: no tolerance needed.
+        assert.deepEqual(t.dataSync(), expected[i], `${name}: output ${i}`);
+      });
+      tf.dispose([...inputs, ...result]);
+    });
+  }
+
+  for (const { name, shape, step, reference } of STEP_KERNEL_CASES.filter((c) => c.shape.length === 2)) {
+    it(`${name}: runs as one wasm kernel, bit for bit the tf ops on wasm`, async () => {
+      const inputs = operands(shape, 17) as [tf.Tensor, tf.Tensor, tf.Tensor];
+      let fused!: tf.Tensor[];
+      const profile = await tf.profile(() => (fused = step(...inputs)));
+      assert.equal(profile.kernels.length, 1);
+      assert.match(profile.kernels[0].name, /^DescentLab(Momentum|RMSprop)Step$/);
+      const composed = tf.tidy(() => reference(...inputs));
+      uninstallFastKernels();
+      const fallback = step(...inputs);
+      installFastKernels();
+      fused.forEach((t, i) => {
+        assert.deepEqual(t.dataSync(), composed[i].dataSync(), `output ${i} against the tf ops`);
+        assert.deepEqual(t.dataSync(), fallback[i].dataSync(), `output ${i} against the fallback`);
+      });
+      tf.dispose([...inputs, ...fused, ...composed, ...fallback]);
+    });
+  }
+
+  it('return two new tensors each and leak nothing else', () => {
+    const inputs = operands([41], 23) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const backendBuffers = () => tf.engine().backend.numDataIds();
+    const before = { numTensors: tf.memory().numTensors, buffers: backendBuffers() };
+    const results = [...Object.values(momentumStep(...inputs, NESTEROV)), ...Object.values(rmspropStep(...inputs, RMSPROP))];
+    assert.equal(tf.memory().numTensors, before.numTensors + 4);
+    assert.equal(backendBuffers(), before.buffers + 4);
+    tf.dispose([...inputs, ...results]);
+  });
+
+  it('name the operand whose shape or dtype is wrong', () => {
+    const theta = tf.zeros([4, 2]);
+    const wrong = tf.zeros([8]);
+    const integers = tf.zeros([4, 2], 'int32');
+    assert.throws(() => momentumStep(theta, wrong, theta, MOMENTUM),
+      /momentumStep: velocity has shape \[8\] but the variable has \[4,2\]/);
+    assert.throws(() => rmspropStep(theta, theta, wrong, RMSPROP),
+      /rmspropStep: gradient has shape \[8\] but the variable has \[4,2\]/);
+    assert.throws(() => rmspropStep(theta, integers, theta, RMSPROP), /rmspropStep: meanSquare is int32; it must be float32/);
+    tf.dispose([theta, wrong, integers]);
   });
 });
