@@ -12,7 +12,8 @@
  * makes the kernel's arithmetic exactly its tf-ops form (see nadam.ts).
  * Written with tf ops this is twelve kernels per variable, each a trip through the
  * engine and a pass over memory; fused, the whole 101,770-parameter course network
- * updates in about a tenth of the time. The kernel performs the same float32
+ * updates in a quarter to a tenth of the CPU time, depending on the machine's load
+ * (scripts/bench-optimizers.ts). The kernel performs the same float32
  * operations in the same order as the tf-ops form, so results agree to rounding
  * (bit for bit where cv = 1).
  *

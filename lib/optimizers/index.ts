@@ -1,5 +1,5 @@
 /** The seven optimizers of the course, their parts, and `makeOptimizer`. */
-export { DescentOptimizer } from './base';
+export { DescentOptimizer, FusedUpdate } from './base';
 export { checkHyperparameter, HyperparameterRange } from './hyperparameters';
 export { applyAdaptiveStep, DecayRate, updateMovingAverage } from './parts';
 export { SGD, sgd, SGDOptions } from './sgd';
