@@ -6,17 +6,8 @@ import {
   ADAM_STEP, adamStep, AdamStepCoefficients, AdamStepResult, installFastKernels, momentumStep, rmspropStep,
   sparseCategoricalCrossentropyWithGradient, uninstallFastKernels,
 } from '../lib/kernels';
+import { randomValues } from './support/random-values';
 
-/** Deterministic values in [-1, 1) (a linear congruential generator), so failures reproduce. */
-function randomValues(size: number, seed: number): Float32Array {
-  const values = new Float32Array(size);
-  let state = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 /** Runs `compute` on the cpu backend, the reference, and returns its values. */
 async function onCpu(compute: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {

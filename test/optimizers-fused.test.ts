@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { installFastKernels, uninstallFastKernels } from '../lib/kernels';
 import { makeOptimizer, OptimizerName } from '../lib/optimizers';
+import { randomValues } from './support/random-values';
 
 /** The kernel each optimizer's fused update runs; SGD has none (two tf ops already). */
 const FUSED_KERNELS: Record<OptimizerName, string | undefined> = {
@@ -26,16 +27,6 @@ const FUSED_KERNELS: Record<OptimizerName, string | undefined> = {
 /** Odd sizes, so that the kernels' scalar tails run too. */
 const SHAPES = [[7, 11], [13]];
 
-/** Deterministic values in [-1, 1): a linear congruential generator, so failures reproduce. */
-function randomValues(size: number, seed: number): Float32Array {
-  const values = new Float32Array(size);
-  let state = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 /** A model's variables and one step's gradients for them. */
 function makeVariables(): tf.Variable[] {
