@@ -4,6 +4,8 @@ import type { BenchResult } from './result';
 
 const LABEL_WIDTH = 40;
 const CELL_WIDTH = 11;
+/** A 1-minute load average above this when the bench starts means other work competes for the cores. */
+const BUSY_LOAD = 1;
 
 function row(label: string, ...cells: string[]): string {
   return `${label.padEnd(LABEL_WIDTH)}${cells.map((cell) => cell.padStart(CELL_WIDTH)).join('')}`;
@@ -20,8 +22,8 @@ export function formatReport(result: BenchResult): string {
     `fit, verbose 0, batch ${result.batchSize}, ${sgd.samples.toLocaleString('en-US')} training + `
       + `${sgd.validationSamples.toLocaleString('en-US')} validation samples, ${sgd.steps} steps per epoch; `
       + `medians of ${result.reps} epochs after a warm-up${result.quick ? ' (--quick: a slice of the data)' : ''}`,
-    `load average ${fixed(result.loadAverage.start, 2)} at the start, ${fixed(result.loadAverage.end, 2)} at the end`
-      + (Math.max(result.loadAverage.start, result.loadAverage.end) > 0.5 ? ': other processes shared the cores, so the times are high' : ''),
+    `load average ${fixed(result.loadAverage.start, 2)} when the bench started, ${fixed(result.loadAverage.end, 2)} (its own work included) at the end`
+      + (result.loadAverage.start > BUSY_LOAD ? ': other processes were using the cores, so the times are high' : ''),
     '',
     row('', 'SGD', 'Adam'),
     row('s per epoch (validation included)', fixed(sgd.epochMedian, 3), fixed(adam.epochMedian, 3)),
@@ -59,8 +61,8 @@ export function formatReport(result: BenchResult): string {
       row(`measured wall (${course.epochsPerRun} epochs, ${course.trainSamples} samples)`, minutes(course.wallSeconds)),
       row('peak RSS of the sweep (VmHWM)', mib(course.peakRss)),
       row('peak RSS sampled every 100 ms', mib(course.sampledPeakRss)),
-      ...course.runs.map((run) => row(`  ${run.label}: ${run.epochs} epochs, median s/epoch, val_acc`,
-        fixed(run.medianEpochSeconds, 2), fixed(run.finalValAcc, 4))),
+      row('  run', 'epochs', 's/epoch', 'val_acc'),
+      ...course.runs.map((run) => row(`  ${run.label}`, String(run.epochs), fixed(run.medianEpochSeconds, 2), fixed(run.finalValAcc, 4))),
     );
   } else {
     lines.push(row('measured wall', '(--course)'));

@@ -10,7 +10,7 @@ export interface BenchResult {
   backend: { name: string; reason: string };
   node: string;
   cores: number;
-  /** The 1-minute load average when the bench started and when it ended: above about 0.5 other work shared the cores. */
+  /** The 1-minute load average when the bench started (above 1, other work competed) and when it ended. */
   loadAverage: { start: number; end: number };
   quick: boolean;
   /** Timed epochs per optimizer (and timed validation passes). */
