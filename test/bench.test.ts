@@ -67,10 +67,10 @@ describe('median', () => {
 });
 
 describe('course projection', () => {
-  test('lists the 13 runs of the three notebooks, early stopping expected to last 5 epochs', () => {
+  test('lists the 14 runs of the three notebooks, early stopping expected to last 5 epochs', () => {
     const runs = courseRuns();
-    assert.equal(runs.length, 13);
-    assert.equal(new Set(runs.map((run) => run.spec.label)).size, 13);
+    assert.equal(runs.length, 14);
+    assert.equal(new Set(runs.map((run) => run.spec.label)).size, 14);
     assert.equal(runs.filter((run) => run.family === 'SGD').length, 6);
     assert.deepEqual(runs.map((run) => run.expectedEpochs).filter((epochs) => epochs !== 50), [5]);
   });
@@ -132,7 +132,7 @@ describe('npm run bench -- --quick', () => {
     assert.equal(targets.match(/ (PASS|MISS|n\/a) /g)?.length, 4, targets);
   });
 
-  test('--json --course trains the 13-run sweep on a slice and reports its wall time and peak memory', async () => {
+  test('--json --course trains the 14-run sweep on a slice and reports its wall time and peak memory', async () => {
     const result = JSON.parse(await bench('--quick', '--json', '--course', '--no-torch')) as BenchResult;
     for (const optimizer of ['SGD', 'Adam'] as const) {
       const timing = result.epochs[optimizer];
@@ -143,7 +143,7 @@ describe('npm run bench -- --quick', () => {
     assertFinitePositive([result.projection.wallSeconds, result.sideBySide.slowdown, result.benchPeakRss], 'projection and memory');
     assert.deepEqual(result.torch, { available: false, reason: 'PyTorch comparison skipped (--no-torch)' });
     const course = result.course!;
-    assert.equal(course.runs.length, 13);
+    assert.equal(course.runs.length, 14);
     for (const courseRun of course.runs) assert.ok(courseRun.epochs >= 1 && courseRun.epochs <= 2, `${courseRun.label}: ${courseRun.epochs} epochs`);
     assertFinitePositive([course.wallSeconds, course.sampledPeakRss, course.peakRss ?? 1], 'course');
     assert.deepEqual(result.targets.map((target) => target.status), ['n/a', 'n/a', 'n/a', 'n/a']);

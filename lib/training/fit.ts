@@ -17,6 +17,7 @@ import { sparseCategoricalCrossentropyWithGradient } from '../kernels/sparse-cro
 import { EpochProgress, stdoutSink, type OutputSink } from './progress';
 import { seededRandom, shuffleInPlace } from './random';
 import { getLearningRate } from './learning-rate';
+import { BatchSource } from './batches';
 import { requireInteger } from '../validate';
 
 export interface FitOptions {
@@ -64,16 +65,14 @@ function checkData(x: tf.Tensor, y: tf.Tensor, what: string): number {
   return n;
 }
 
-/** Mean loss (penalty included) and accuracy of the model on `[x, y]`, without dropout. */
-export function evaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batchSize = 1000): { loss: number; acc: number } {
-  const n = checkData(x, y, 'validation');
+/** Mean loss (penalty included) and accuracy of the model on every example of `source`, without dropout. */
+function evaluateSource(model: tf.LayersModel, source: BatchSource, batchSize: number): { loss: number; acc: number } {
   let lossSum = 0;
   let correct = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const size = Math.min(batchSize, n - start);
+  for (let start = 0; start < source.count; start += batchSize) {
+    const size = Math.min(batchSize, source.count - start);
     const [batchLoss, batchCorrect] = tf.tidy(() => {
-      const xb = tf.slice(x, start, size);
-      const yb = tf.cast(tf.slice(y, start, size), 'int32') as tf.Tensor1D;
+      const [xb, yb] = source.range(start, size);
       const probabilities = model.apply(xb, { training: false }) as tf.Tensor2D;
       return [sparseCategoricalCrossentropy(yb, probabilities), countCorrect(yb, probabilities)];
     });
@@ -82,9 +81,16 @@ export function evaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batc
     tf.dispose([batchLoss, batchCorrect]);
   }
   const penalty = regularizationPenalty(model);
-  const loss = lossSum / n + penalty.dataSync()[0];
+  const loss = lossSum / source.count + penalty.dataSync()[0];
   penalty.dispose();
-  return { loss, acc: correct / n };
+  return { loss, acc: correct / source.count };
+}
+
+/** Mean loss (penalty included) and accuracy of the model on `[x, y]`, without dropout, as Keras's `evaluate`. */
+export function evaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batchSize = 1000): { loss: number; acc: number } {
+  checkData(x, y, 'validation');
+  requireInteger('evaluate', 'batchSize', batchSize, 1);
+  return evaluateSource(model, new BatchSource(x, y), batchSize);
 }
 
 /**
@@ -114,11 +120,8 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   const context: TrainingContext = { model, optimizer, epochs, stopTraining: false, print };
 
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  // Batches are cut on the JavaScript side: wasm's Gather costs more than the whole forward pass.
-  const pixels = x.dataSync() as Float32Array;
-  const classes = Int32Array.from(y.dataSync());
-  const rowSize = x.size / samples;
-  const rowShape = x.shape.slice(1);
+  const training = new BatchSource(x, y);
+  const validation = validationData && new BatchSource(validationData[0], validationData[1]);
   const random = seed === undefined ? Math.random : seededRandom(seed);
   const order = Int32Array.from({ length: samples }, (_, i) => i);
 
@@ -137,17 +140,7 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
 
   /** One gradient step on rows `rows`; returns the batch's loss and correct count. */
   const trainStep = (rows: Int32Array): [number, number] => {
-    const images = new Float32Array(rows.length * rowSize);
-    const targets = new Int32Array(rows.length);
-    rows.forEach((row, i) => {
-      images.set(pixels.subarray(row * rowSize, (row + 1) * rowSize), i * rowSize);
-      targets[i] = classes[row];
-    });
-    const { loss, correct, grads } = tf.tidy(() => {
-      const xb = tf.tensor(images, [rows.length, ...rowShape], 'float32');
-      const yb = tf.tensor1d(targets, 'int32');
-      return gradients(xb, yb);
-    });
+    const { loss, correct, grads } = tf.tidy(() => gradients(...training.rows(rows)));
     optimizer.applyGradients(grads);
     const result: [number, number] = [loss.dataSync()[0], correct.dataSync()[0]];
     tf.dispose([loss, correct, ...Object.values(grads)]);
@@ -191,10 +184,10 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
     if (history.divergence) break;
 
     const logs: EpochLogs = { loss: lossSum / seen, acc: correct / seen };
-    if (validationData) {
-      const validation = evaluate(model, validationData[0], validationData[1], validationBatchSize);
-      logs.val_loss = validation.loss;
-      logs.val_acc = validation.acc;
+    if (validation) {
+      const { loss, acc } = evaluateSource(model, validation, validationBatchSize);
+      logs.val_loss = loss;
+      logs.val_acc = acc;
     }
     try {
       for (const callback of callbacks) await callback.onEpochEnd?.(epoch, logs, context);

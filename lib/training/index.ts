@@ -7,3 +7,4 @@ export * from './learning-rate';
 export * from './loss';
 export * from './lr-scheduler';
 export * from './progress';
+export * from './batches';

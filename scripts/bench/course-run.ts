@@ -1,12 +1,12 @@
 /**
- * Trains the whole course sweep (13 runs, 50 epochs, all the data, no results
+ * Trains the whole course sweep (14 runs, 50 epochs, all the data, no results
  * cache) through `runExperiments` over every core, and prints one JSON line:
  * wall time, peak resident memory, and each run's epochs. `npm run bench --
  * --course` starts it as a child process so that its memory is measured alone.
  *
  *     node build/scripts/bench/course-run.js [--quick]
  *
- * `--quick` trains the same 13 runs for 2 epochs on 2,000 + 500 samples. Each
+ * `--quick` trains the same 14 runs for 2 epochs on 2,000 + 500 samples. Each
  * run's Keras log goes to stderr with its label in front.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The course as one sweep - the 13 training runs of the three notebooks - and
+ * The course as one sweep - every training run of the three notebooks - and
  * how long it should take on this machine, projected from measured epochs.
  *
  * How the projection works: every run belongs to a cost family, the plain SGD
@@ -13,7 +13,7 @@
  * is free - what `runExperiments` does - and the busiest worker's total is the
  * projected wall time. Worker start-up (a second or two) is left out.
  */
-import { expDecay, stepDecay, timeBasedDecay, type ExperimentSpec } from '../../lib';
+import { allCourseExperiments, type ExperimentSpec } from '../../lib';
 
 export type CostFamily = 'SGD' | 'Adam';
 
@@ -28,25 +28,19 @@ export interface CourseRun {
 /** Epochs the early-stopping run is expected to last (patience 0 stops it after a handful). */
 export const EARLY_STOPPING_EPOCHS = 5;
 
-/** The 13 runs of notebooks 1-3, with the settings the notebooks give them. */
+/** Optimizers whose step costs like plain SGD's; the rest keep Adam-like per-weight state. */
+const SGD_FAMILY = new Set(['sgd', 'momentum', 'nesterov']);
+
+/** The runs of notebooks 1-3 (the library's course list), each with its cost family and expected epochs. */
 export function courseRuns(epochs = 50): CourseRun[] {
-  const run = (spec: ExperimentSpec, family: CostFamily, expectedEpochs = epochs): CourseRun => ({ spec, family, expectedEpochs });
-  return [
-    run({ label: 'SGD', optimizer: 'SGD' }, 'SGD'),
-    run({ label: 'Momentum', optimizer: { name: 'Momentum', learningRate: 0.01, momentum: 0.5 } }, 'SGD'),
-    run({ label: 'Nesterov', optimizer: { name: 'Nesterov', learningRate: 0.01, momentum: 0.5 } }, 'SGD'),
-    run({ label: 'RMSprop', optimizer: 'RMSprop' }, 'Adam'),
-    run({ label: 'Adagrad', optimizer: 'Adagrad' }, 'Adam'),
-    run({ label: 'Adam', optimizer: 'Adam' }, 'Adam'),
-    run({ label: 'NAdam', optimizer: 'NAdam' }, 'Adam'),
-    run({ label: 'Time Decay', optimizer: 'SGD', schedule: timeBasedDecay().config }, 'SGD'),
-    run({ label: 'Step Decay', optimizer: 'SGD', schedule: stepDecay().config }, 'SGD'),
-    run({ label: 'Exp. Decay', optimizer: 'SGD', schedule: expDecay().config }, 'SGD'),
-    run({ label: 'L2', optimizer: 'Adam', l2: 0.001 }, 'Adam'),
-    run({ label: 'Early Stopping', optimizer: 'Adam', earlyStopping: { monitor: 'val_loss', patience: 0 } }, 'Adam',
-      Math.min(EARLY_STOPPING_EPOCHS, epochs)),
-    run({ label: 'Dropout', optimizer: 'Adam', dropout: 0.2 }, 'Adam'),
-  ];
+  return allCourseExperiments().map((spec) => {
+    const optimizer = typeof spec.optimizer === 'object' ? spec.optimizer.name : spec.optimizer ?? 'SGD';
+    return {
+      spec,
+      family: SGD_FAMILY.has(optimizer.toLowerCase()) ? 'SGD' : 'Adam',
+      expectedEpochs: spec.earlyStopping ? Math.min(EARLY_STOPPING_EPOCHS, epochs) : epochs,
+    };
+  });
 }
 
 export interface CourseProjection {

@@ -1,7 +1,7 @@
 /**
  * How much slower an epoch gets when the sweep trains runs side by side: two
  * worker threads share the memory bus and the caches of a 2-core machine, so
- * "13 runs / 2 cores" would promise too much without this factor.
+ * "14 runs / 2 cores" would promise too much without this factor.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

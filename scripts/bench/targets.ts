@@ -26,7 +26,7 @@ export interface TargetCheck {
 export const SGD_EPOCH_SECONDS = 3.0;
 /** The same with Adam. */
 export const ADAM_EPOCH_SECONDS = 3.5;
-/** The 13-run sweep of the three notebooks, 50 epochs each, over the cores. */
+/** The 14-run sweep of the three notebooks, 50 epochs each, over the cores. */
 export const COURSE_WALL_MINUTES = 20;
 /** Peak resident memory of that sweep. */
 export const COURSE_PEAK_MIB = 2048;
