@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { tslabBin } from './jupyter/paths';
+import { tslabBin, tslabKernelLauncher } from './jupyter/paths';
 import { findJupyterPython } from './jupyter/python';
 
 /** The kernel spec name the course notebooks' metadata asks for. */
@@ -26,7 +26,7 @@ export const kernelDisplayName = 'TypeScript (Descent Lab tslab)';
 /** The kernel.json contents: Jupyter substitutes `{connection_file}` when it starts the kernel. */
 export function kernelSpec(): { argv: string[]; display_name: string; language: string } {
   return {
-    argv: [process.execPath, tslabBin, 'kernel', '--config-path', '{connection_file}'],
+    argv: [process.execPath, tslabKernelLauncher, 'kernel', '--config-path', '{connection_file}'],
     display_name: kernelDisplayName,
     language: 'typescript',
   };

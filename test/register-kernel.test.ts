@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { kernelName, kernelSpec, registerKernel } from '../scripts/register-kernel';
-import { tslabBin } from '../scripts/jupyter/paths';
+import { tslabKernelLauncher } from '../scripts/jupyter/paths';
 import { findJupyterPython } from '../scripts/jupyter/python';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-jupyter-data-'));
@@ -14,7 +14,7 @@ after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 describe('registerKernel', () => {
   it("starts the project's tslab with this node, no global install or PATH lookup", () => {
     const { argv, language } = kernelSpec();
-    assert.deepEqual(argv, [process.execPath, tslabBin, 'kernel', '--config-path', '{connection_file}']);
+    assert.deepEqual(argv, [process.execPath, tslabKernelLauncher, 'kernel', '--config-path', '{connection_file}']);
     assert.ok(path.isAbsolute(argv[0]) && path.isAbsolute(argv[1]));
     assert.ok(fs.existsSync(argv[1]), 'tslab is installed where the spec points');
     assert.equal(language, 'typescript');

@@ -39,6 +39,9 @@ export const mathjaxDir = path.join(projectRoot, 'node_modules', 'mathjax', 'es5
 /** tslab's command-line entry point, from the project's own node_modules (no global install). */
 export const tslabBin = path.join(projectRoot, 'node_modules', 'tslab', 'bin', 'tslab');
 
+/** What the kernel spec runs: tslab, started with its output publisher fixed (see the script). */
+export const tslabKernelLauncher = path.join(projectRoot, 'scripts', 'tslab-kernel.js');
+
 /** The numbered notebooks (`01-....ipynb`) of `dir`, in the order a course run executes them. */
 export function courseNotebooks(dir = notebooksDir): string[] {
   return fs

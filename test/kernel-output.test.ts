@@ -1,0 +1,67 @@
+/**
+ * Printing a lot in one go - a long training log, a log replayed from the results cache, a big
+ * table - must not kill the kernel. Stock tslab publishes output on a zeromq.js 6 Publisher,
+ * which throws "Socket is busy writing" on the 513th send in one turn of the event loop;
+ * scripts/tslab-kernel.js starts tslab with publishers that always send at once.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { kernelName, kernelSpec } from '../scripts/register-kernel';
+import { projectRoot, tslabKernelLauncher } from '../scripts/jupyter/paths';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-output-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+type Zmq = typeof import('zeromq');
+
+/** How many messages a Publisher sends in one synchronous burst before it throws (or all of them). */
+async function burst(zmq: Zmq, messages: number): Promise<number> {
+  const publisher = new zmq.Publisher();
+  await publisher.bind('tcp://127.0.0.1:*');
+  let sent = 0;
+  try {
+    for (; sent < messages; sent++) void publisher.send(`line ${sent}`);
+  } catch (error) {
+    assert.match((error as Error).message, /Socket is busy writing/);
+  }
+  publisher.close();
+  return sent;
+}
+
+test('a stock zeromq.js Publisher throws within a burst; the kernel launcher\'s does not', async () => {
+  const stock = { ...(require('zeromq') as Zmq) } as Zmq;
+  assert.equal(await burst(stock, 3000), 513, 'the 514th send throws: the hazard the launcher exists for');
+  const fixed = { ...(require('zeromq') as Zmq) } as Zmq;
+  (require(tslabKernelLauncher) as { useSynchronousPublishers(zmq: Zmq): void }).useSynchronousPublishers(fixed);
+  assert.equal(await burst(fixed, 3000), 3000);
+  assert.equal(kernelSpec().argv[1], tslabKernelLauncher, 'the registered kernel starts through the launcher');
+});
+
+test('the kernel prints thousands of lines from one cell', () => {
+  const notebooks = path.join(dir, 'notebooks');
+  fs.mkdirSync(notebooks);
+  const cells = [
+    "for (let i = 0; i < 3000; i++) console.log(`line ${i}`);",
+    "for (let i = 0; i < 1000; i++) process.stdout.write(`chunk ${i}\\n`);\nconsole.log('still alive');",
+  ];
+  const notebook = {
+    cells: cells.map((source, index) => ({ cell_type: 'code', execution_count: null, id: `c${index}`, metadata: {}, outputs: [], source })),
+    metadata: { kernelspec: { name: kernelName, display_name: 'TypeScript (Descent Lab tslab)', language: 'typescript' } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  fs.writeFileSync(path.join(notebooks, '01-chatty.ipynb'), JSON.stringify(notebook));
+  const out = path.join(dir, 'out');
+  const run = spawnSync(process.execPath, [
+    path.join(projectRoot, 'build', 'scripts', 'run-notebooks.js'), '--quick', '--notebooks', notebooks, '--out', out,
+  ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(run.status, 0, `stderr:\n${run.stderr.slice(-2000)}`);
+  const executed = JSON.parse(fs.readFileSync(path.join(out, '01-chatty.ipynb'), 'utf8')) as { cells: { outputs: { text?: string[] | string }[] }[] };
+  const text = (cell: number) => executed.cells[cell].outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
+  assert.equal(text(0).split('\n').filter((line) => line.startsWith('line ')).length, 3000);
+  assert.match(text(1), /chunk 999\nstill alive/);
+});
