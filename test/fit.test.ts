@@ -65,14 +65,16 @@ test('training leaks no tensors', async () => {
   model.dispose();
 });
 
-test('the same seed gives the same history', async () => {
-  const run = async () => {
-    const model = buildCompile('SGD', { seed: 7 });
-    const history = await fit(model, data.xTrain, data.yTrain, { epochs: 1, validationData: [data.xTest, data.yTest], seed: 7, ...quiet });
+test('the same seed gives the same history, dropout included', async () => {
+  const run = async (seed: number, dropout = 0) => {
+    const model = buildCompile('SGD', { seed, dropout });
+    const history = await fit(model, data.xTrain, data.yTrain, { epochs: 1, validationData: [data.xTest, data.yTest], seed, ...quiet });
     model.dispose();
     return history.history;
   };
-  assert.deepEqual(await run(), await run());
+  assert.deepEqual(await run(7), await run(7));
+  assert.deepEqual(await run(7, 0.5), await run(7, 0.5));
+  assert.notDeepEqual(await run(7, 0.5), await run(8, 0.5));
 });
 
 test('with an L2 penalty, loss and val_loss include it as Keras reports them', async () => {

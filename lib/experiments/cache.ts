@@ -19,7 +19,7 @@ import type { History } from '../training/history';
 import { resultFields, type ExperimentSpec } from './spec';
 
 /** Bump when the stored format or the training semantics change. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 const LIBRARY_VERSION: string = require('../../../package.json').version;
 

@@ -81,8 +81,17 @@ export function densePlan(model: tf.LayersModel): DensePlan | undefined {
 export type MaskMaker = (shape: number[], rate: number) => tf.Tensor;
 
 /** Keras's dropout mask, scaled so that the expected activation is unchanged. */
-export function dropoutMask(shape: number[], rate: number): tf.Tensor {
-  return tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(shape), rate), 'float32'), 1 - rate);
+export function dropoutMask(shape: number[], rate: number, seed?: number): tf.Tensor {
+  return tf.div(tf.cast(tf.greaterEqual(tf.randomUniform(shape, 0, 1, 'float32', seed), rate), 'float32'), 1 - rate);
+}
+
+/**
+ * Dropout masks drawn from `random`, a fresh seed for every mask, so that a seeded
+ * run drops the same units every time it is repeated. (A fixed seed would draw
+ * the same mask at every step, as tfjs's seeded Dropout layer does.)
+ */
+export function seededDropoutMasks(random: () => number): MaskMaker {
+  return (shape, rate) => dropoutMask(shape, rate, Math.floor(random() * 2 ** 31));
 }
 
 /** What one training batch yields: the loss (penalties included), the number of right answers, the gradients. */

@@ -12,7 +12,7 @@ import type { Callback, EpochLogs, TrainingContext } from './callbacks';
 import { earlyStopping, type EarlyStoppingOptions } from './early-stopping';
 import { emptyHistory, recordEpoch, type History } from './history';
 import { countCorrect, regularizationPenalty, sparseCategoricalCrossentropy } from './loss';
-import { denseGradients, densePlan } from './dense-backprop';
+import { denseGradients, densePlan, dropoutMask, seededDropoutMasks } from './dense-backprop';
 import { sparseCategoricalCrossentropyWithGradient } from '../kernels/sparse-cross-entropy';
 import { EpochProgress, stdoutSink, type OutputSink } from './progress';
 import { seededRandom, shuffleInPlace } from './random';
@@ -35,7 +35,10 @@ export interface FitOptions {
   earlyStopping?: EarlyStoppingOptions | boolean;
   /** 0 prints nothing, 1 prints Keras's per-epoch lines and progress bar. Defaults to `1`. */
   verbose?: 0 | 1;
-  /** Seeds the shuffling, for reproducible runs. Defaults to `undefined` (Math.random). */
+  /**
+   * Seeds the shuffling and, for the course's dense networks, the dropout masks, for
+   * reproducible runs. Defaults to `undefined` (Math.random).
+   */
   seed?: number;
   /** Samples per forward pass when validating; it changes speed, not results. Defaults to `1000`. */
   validationBatchSize?: number;
@@ -127,8 +130,9 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
 
   // The course's dense networks train on hand-written gradients; anything else goes through the tape.
   const plan = options.tape ? undefined : densePlan(model);
+  const makeMask = seed === undefined ? dropoutMask : seededDropoutMasks(seededRandom(seed + 1));
   const gradients = (xb: tf.Tensor, yb: tf.Tensor1D): { loss: tf.Scalar; correct: tf.Scalar; grads: tf.NamedTensorMap } => {
-    if (plan) return denseGradients(plan, xb, yb);
+    if (plan) return denseGradients(plan, xb, yb, makeMask);
     let correct: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const probabilities = model.apply(xb, { training: true }) as tf.Tensor2D;
