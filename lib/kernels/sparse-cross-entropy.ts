@@ -14,9 +14,8 @@
  * tape's float32 operations in the tape's order, so loss and gradients are unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
+import { clipPasses, clipProbability } from '../training/loss';
 
-/** Keras's `backend.epsilon()`: probabilities are clipped to [eps, 1 - eps] before the log. */
-const EPSILON = 1e-7;
 
 /**
  * Mean over the batch of -log(p[label]), p clipped as Keras clips it (NaN kept), with
@@ -38,13 +37,12 @@ export function sparseCategoricalCrossentropyWithGradient(
     const save = saveArgument as tf.GradSaveFunc;
     const oneHot = tf.oneHot(labels, probs.shape[1]);
     const picked = tf.sum(tf.mul(probs, oneHot), 1);
-    const clipped = tf.where(tf.isNaN(picked), picked, tf.clipByValue(picked, EPSILON, 1 - EPSILON));
+    const clipped = clipProbability(picked);
     save([oneHot, picked, clipped]);
     return {
       value: tf.neg(tf.mean(tf.log(clipped))),
       gradFunc: (dy, [savedOneHot, savedPicked, savedClipped]) => {
-        const passes = tf.logicalOr(tf.isNaN(savedPicked), tf.logicalAnd(
-          tf.greaterEqual(savedPicked, EPSILON), tf.lessEqual(savedPicked, 1 - EPSILON)));
+        const passes = clipPasses(savedPicked);
         const perRow = tf.div(tf.div(tf.neg(dy), savedPicked.shape[0]), savedClipped);
         const dPicked = tf.where(passes, perRow, tf.zerosLike(perRow));
         return tf.mul(tf.reshape(dPicked, [-1, 1]), savedOneHot);

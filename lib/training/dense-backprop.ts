@@ -20,7 +20,7 @@
  * undefined for anything else, so that `fit` falls back to the tape.
  */
 import * as tf from '@tensorflow/tfjs';
-import { EPSILON } from './loss';
+import { clipPasses, clipProbability } from './loss';
 
 type Activation = 'relu' | 'linear' | 'softmax';
 
@@ -125,9 +125,8 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
     const classes = activation.shape[1];
     const oneHot = tf.oneHot(labels, classes);
     const picked = tf.sum(tf.mul(activation, oneHot), 1);
-    const clipped = tf.where(tf.isNaN(picked), picked, tf.clipByValue(picked, EPSILON, 1 - EPSILON));
-    const passes = tf.cast(tf.logicalOr(tf.isNaN(picked),
-      tf.logicalAnd(tf.greaterEqual(picked, EPSILON), tf.lessEqual(picked, 1 - EPSILON))), 'float32');
+    const clipped = clipProbability(picked);
+    const passes = tf.cast(clipPasses(picked), 'float32');
     let loss = tf.neg(tf.mean(tf.log(clipped))) as tf.Scalar;
     for (const stage of plan.stages) {
       if (stage.l2 > 0) loss = tf.add(loss, tf.mul(stage.l2, tf.sum(tf.square(stage.kernel))));

@@ -7,14 +7,22 @@ import * as tf from '@tensorflow/tfjs';
 /** Keras's `backend.epsilon()`: probabilities are clipped to [eps, 1 - eps] before the log. */
 export const EPSILON = 1e-7;
 
+/** Keras's clip of probabilities to [eps, 1 - eps], letting NaN through as TensorFlow's clip does (tfjs's maps it to a bound). */
+export function clipProbability(p: tf.Tensor): tf.Tensor {
+  return tf.where(tf.isNaN(p), p, tf.clipByValue(p, EPSILON, 1 - EPSILON));
+}
+
+/** Where `clipProbability` lets a gradient through: inside [eps, 1 - eps], or NaN. */
+export function clipPasses(p: tf.Tensor): tf.Tensor {
+  return tf.logicalOr(tf.isNaN(p), tf.logicalAnd(tf.greaterEqual(p, EPSILON), tf.lessEqual(p, 1 - EPSILON)));
+}
+
 /** Mean over the batch of -log(p[label]), with p clipped as Keras clips it. */
 export function sparseCategoricalCrossentropy(labels: tf.Tensor1D, probabilities: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
     const picked = tf.sum(tf.mul(probabilities, tf.oneHot(labels, probabilities.shape[1])), 1);
-    // TensorFlow's clip lets NaN through, and a diverged run must show as NaN;
-    // tfjs's clip maps NaN to a bound, so put NaN back where it was.
-    const clipped = tf.where(tf.isNaN(picked), picked, tf.clipByValue(picked, EPSILON, 1 - EPSILON));
-    return tf.neg(tf.mean(tf.log(clipped))) as tf.Scalar;
+    // A diverged run must show as NaN, so the clip keeps NaN.
+    return tf.neg(tf.mean(tf.log(clipProbability(picked)))) as tf.Scalar;
   });
 }
 
