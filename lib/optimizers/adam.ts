@@ -16,7 +16,7 @@
  * fused `adamStep` kernel where the backend has it (wasm), bit for bit the same.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ADAM_STEP, adamStep, isFusedKernelAvailable } from '../kernels';
+import { ADAM_STEP, adamStep, AdamStepCoefficients, isFusedKernelAvailable } from '../kernels';
 import { CLASS_NAME_PREFIX, DescentOptimizer, FusedUpdate, registerOptimizer } from './base';
 import { checkHyperparameter } from './hyperparameters';
 import { applyAdaptiveStep, DecayRate, updateMovingAverage } from './parts';
@@ -56,6 +56,18 @@ interface AdamStep {
   epsilon: tf.Scalar;
 }
 
+/**
+ * Adam's update of one variable and its moments `[m, v]` as one `adamStep` kernel,
+ * or undefined where the kernel is not installed. NAdam uses it with its own coefficients.
+ */
+export function fusedAdamUpdate(coefficients: AdamStepCoefficients): FusedUpdate | undefined {
+  if (!isFusedKernelAvailable(ADAM_STEP)) return undefined;
+  return (variable, gradient, [m, v]) => {
+    const next = adamStep(variable, m, v, gradient, coefficients);
+    return [next.theta, next.m, next.v];
+  };
+}
+
 /** Adam; see the module comment for the update rule. */
 export class Adam extends DescentOptimizer<AdamStep> {
   static className = `${CLASS_NAME_PREFIX}Adam`;
@@ -85,14 +97,9 @@ export class Adam extends DescentOptimizer<AdamStep> {
   }
 
   protected override fusedUpdate(step: number): FusedUpdate | undefined {
-    if (!isFusedKernelAvailable(ADAM_STEP)) return undefined;
-    const coefficients = {
+    return fusedAdamUpdate({
       beta1: this.beta1, beta2: this.beta2, momentumScale: this.stepSize(step), epsilon: this.epsilon,
-    };
-    return (variable, gradient, [m, v]) => {
-      const next = adamStep(variable, m, v, gradient, coefficients);
-      return [next.theta, next.m, next.v];
-    };
+    });
   }
 
   protected updateVariable(variable: tf.Variable, gradient: tf.Tensor, slots: tf.Variable[],

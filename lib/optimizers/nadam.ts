@@ -27,8 +27,7 @@
  * cv = 1 and eps c * eps, its arithmetic is this, bit for bit.
  */
 import * as tf from '@tensorflow/tfjs';
-import { updateMoments, AdamOptions, MomentDecayRates } from './adam';
-import { ADAM_STEP, adamStep, isFusedKernelAvailable } from '../kernels';
+import { fusedAdamUpdate, updateMoments, AdamOptions, MomentDecayRates } from './adam';
 import { CLASS_NAME_PREFIX, DescentOptimizer, FusedUpdate, registerOptimizer } from './base';
 import { checkHyperparameter } from './hyperparameters';
 import { applyAdaptiveStep } from './parts';
@@ -113,16 +112,11 @@ export class NAdam extends DescentOptimizer<NAdamStep> {
   }
 
   protected override fusedUpdate(step: number): FusedUpdate | undefined {
-    if (!isFusedKernelAvailable(ADAM_STEP)) return undefined;
     const { gradientWeight, momentWeight, epsilon } = this.foldedCoefficients(step);
     // theta - (b * m' + a * g) / (sqrt(v') + c * eps): the sum is a * g + b * m' reordered, which is exact.
-    const coefficients = {
+    return fusedAdamUpdate({
       beta1: this.beta1, beta2: this.beta2, momentumScale: momentWeight, gradientScale: gradientWeight, epsilon,
-    };
-    return (variable, gradient, [m, v]) => {
-      const next = adamStep(variable, m, v, gradient, coefficients);
-      return [next.theta, next.m, next.v];
-    };
+    });
   }
 
   protected updateVariable(variable: tf.Variable, gradient: tf.Tensor, slots: tf.Variable[],
