@@ -1,8 +1,9 @@
 /**
  * Printing a lot in one go - a long training log, a log replayed from the results cache, a big
  * table - must not kill the kernel. Stock tslab publishes output on a zeromq.js 6 Publisher,
- * which throws "Socket is busy writing" on the 513th send in one turn of the event loop;
- * scripts/tslab-kernel.js starts tslab with publishers that always send at once.
+ * which throws "Socket is busy writing" on the 513th send in one turn of the event loop, and
+ * drops messages once 1,000 wait for a slow subscriber; scripts/tslab-kernel.js starts tslab with
+ * publishers that always send at once and never drop.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -40,6 +41,37 @@ test('a stock zeromq.js Publisher throws within a burst; the kernel launcher\'s 
   (require(tslabKernelLauncher) as { useSynchronousPublishers(zmq: Zmq): void }).useSynchronousPublishers(fixed);
   assert.equal(await burst(fixed, 3000), 3000);
   assert.equal(kernelSpec().argv[1], tslabKernelLauncher, 'the registered kernel starts through the launcher');
+});
+
+/** How many of `messages` sends a subscriber gets when it starts reading only after they are all sent. */
+async function deliveredToLaggingSubscriber(zmq: Zmq, publisher: import('zeromq').Publisher, messages: number): Promise<number> {
+  await publisher.bind('tcp://127.0.0.1:*');
+  const subscriber = new zmq.Subscriber();
+  subscriber.connect(publisher.lastEndpoint!);
+  subscriber.subscribe();
+  await new Promise((resolve) => setTimeout(resolve, 300)); // let the subscription reach the publisher
+  const payload = 'x'.repeat(4000); // a long log line; 20 MB in all, more than TCP buffers hold
+  for (let i = 0; i < messages; i++) publisher.send(payload).catch(() => {});
+  let received = 0;
+  const stop = setTimeout(() => subscriber.close(), 2000); // ends the loop once nothing more comes
+  try {
+    for await (const _ of subscriber) if (++received === messages) break;
+  } catch {
+    // closed by the timer: every message that was going to arrive has arrived
+  }
+  clearTimeout(stop);
+  if (!subscriber.closed) subscriber.close();
+  publisher.close();
+  return received;
+}
+
+test('a synchronous Publisher with the default high-water mark drops what a slow subscriber has not read; the launcher\'s delivers all', async () => {
+  const stock = require('zeromq') as Zmq;
+  const dropped = 5000 - await deliveredToLaggingSubscriber(stock, new stock.Publisher({ sendTimeout: 0 }), 5000);
+  assert.ok(dropped > 0, 'past 1,000 queued messages the publisher drops: the hazard the launcher exists for');
+  const fixed = { ...stock } as Zmq;
+  (require(tslabKernelLauncher) as { useSynchronousPublishers(zmq: Zmq): void }).useSynchronousPublishers(fixed);
+  assert.equal(await deliveredToLaggingSubscriber(fixed, new fixed.Publisher(), 5000), 5000);
 });
 
 test('the kernel prints thousands of lines from one cell', () => {
