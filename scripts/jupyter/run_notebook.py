@@ -19,7 +19,7 @@ import sys
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import coalesce_streams
 
@@ -41,10 +41,12 @@ class StreamingClient(NotebookClient):
         super().__init__(nb, **kw)
         self.label = label
         self.failed_index = None
+        self.current_index = None
         self.on_cell_start = self.announce_cell
         self.on_cell_error = self.remember_failure
 
     def announce_cell(self, cell, cell_index):
+        self.current_index = cell_index
         if cell.cell_type != 'code':
             return  # nbclient 0.7 calls the hook for markdown cells too
         total = len(self.nb.cells)
@@ -137,6 +139,12 @@ def main(argv=None):
         timeout=None,  # a full course run trains for a long time; no cell is cut short
         startup_timeout=120,
         resources={'metadata': {'path': cwd}},
+        # Once a cell's reply arrives, nbclient waits only this long for the output still queued
+        # behind it, then by default drops the rest with a warning. A cell that prints thousands of
+        # lines at its end, on a busy machine, can need more than the default 4 s; and losing
+        # output silently is worse than failing, so a timeout is an error.
+        iopub_timeout=120,
+        raise_on_iopub_timeout=True,
     )
 
     os.makedirs(args.out_dir, exist_ok=True)
@@ -154,6 +162,15 @@ def main(argv=None):
         tidy_streams(nb)
         nbformat.write(nb, os.path.join(args.out_dir, f'{name}.failed.ipynb'))
         print(f'{FAILURE_MARKER} notebook {name}.ipynb: {where} failed: {what}', file=sys.stderr, flush=True)
+        return 1
+    except (CellTimeoutError, DeadKernelError) as error:
+        # Not the cell's own error: the kernel died, or its output stopped arriving.
+        index = client.current_index
+        where = 'a cell' if index is None else f'cell {index + 1}/{len(nb.cells)} (`{first_line(nb.cells[index].source)}`)'
+        what = 'the kernel died' if isinstance(error, DeadKernelError) else 'its output stopped arriving'
+        tidy_streams(nb)
+        nbformat.write(nb, os.path.join(args.out_dir, f'{name}.failed.ipynb'))
+        print(f'{FAILURE_MARKER} notebook {name}.ipynb: {where} failed: {what} ({error})', file=sys.stderr, flush=True)
         return 1
 
     tidy_streams(nb)
