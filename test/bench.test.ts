@@ -20,7 +20,10 @@ const run = promisify(execFile);
 
 /** Runs the bench with `args`; resolves its stdout, or fails with its stderr. */
 async function bench(...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, [BENCH, ...args], { maxBuffer: 16 * 1024 * 1024, timeout: 120_000 });
+  const { stdout } = await run(process.execPath, [BENCH, ...args], {
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 600_000, // a guard against a hung bench, not a speed check: about 20 s here, minutes on a loaded machine
+  });
   return stdout;
 }
 

@@ -53,11 +53,17 @@ async function deliveredToLaggingSubscriber(zmq: Zmq, publisher: import('zeromq'
   const payload = 'x'.repeat(4000); // a long log line; 20 MB in all, more than TCP buffers hold
   for (let i = 0; i < messages; i++) publisher.send(payload).catch(() => {});
   let received = 0;
-  const stop = setTimeout(() => subscriber.close(), 2000); // ends the loop once nothing more comes
+  // Ends the loop once nothing has come for 2 s: every message that was going to arrive has arrived.
+  const closeWhenIdle = () => setTimeout(() => subscriber.close(), 2000);
+  let stop = closeWhenIdle();
   try {
-    for await (const _ of subscriber) if (++received === messages) break;
+    for await (const _ of subscriber) {
+      clearTimeout(stop);
+      if (++received === messages) break;
+      stop = closeWhenIdle();
+    }
   } catch {
-    // closed by the timer: every message that was going to arrive has arrived
+    // closed by the idle timer
   }
   clearTimeout(stop);
   if (!subscriber.closed) subscriber.close();
