@@ -104,6 +104,16 @@ def tidy_streams(nb):
     return nb
 
 
+def report_failure(nb, name, out_dir, index, what):
+    """Keeps what ran as `<name>.failed.ipynb` (apart from finished runs), prints the failure line
+    that names the notebook, the cell and what went wrong, and returns the exit status 1."""
+    where = 'a cell' if index is None else f'cell {index + 1}/{len(nb.cells)} (`{first_line(nb.cells[index].source)}`)'
+    tidy_streams(nb)
+    nbformat.write(nb, os.path.join(out_dir, f'{name}.failed.ipynb'))
+    print(f'{FAILURE_MARKER} notebook {name}.ipynb: {where} failed: {what}', file=sys.stderr, flush=True)
+    return 1
+
+
 def export_html(nb, template_dirs, include_dirs):
     exporter = HTMLExporter(
         template_name='descent-lab-offline',
@@ -152,26 +162,13 @@ def main(argv=None):
         client.execute()
     except CellExecutionError as error:
         failed = client.failed_index
-        if failed is None:
-            where, what = 'a cell', f'{error.ename}: {error.evalue}'
-        else:
-            cell = nb.cells[failed]
-            where = f'cell {failed + 1}/{len(nb.cells)} (`{first_line(cell.source)}`)'
-            what = error_of(cell, error.ename, error.evalue)
-        # Keep what ran, for a look at the failure; the .failed name keeps it apart from finished runs.
-        tidy_streams(nb)
-        nbformat.write(nb, os.path.join(args.out_dir, f'{name}.failed.ipynb'))
-        print(f'{FAILURE_MARKER} notebook {name}.ipynb: {where} failed: {what}', file=sys.stderr, flush=True)
-        return 1
+        what = (f'{error.ename}: {error.evalue}' if failed is None
+                else error_of(nb.cells[failed], error.ename, error.evalue))
+        return report_failure(nb, name, args.out_dir, failed, what)
     except (CellTimeoutError, DeadKernelError) as error:
         # Not the cell's own error: the kernel died, or its output stopped arriving.
-        index = client.current_index
-        where = 'a cell' if index is None else f'cell {index + 1}/{len(nb.cells)} (`{first_line(nb.cells[index].source)}`)'
         what = 'the kernel died' if isinstance(error, DeadKernelError) else 'its output stopped arriving'
-        tidy_streams(nb)
-        nbformat.write(nb, os.path.join(args.out_dir, f'{name}.failed.ipynb'))
-        print(f'{FAILURE_MARKER} notebook {name}.ipynb: {where} failed: {what} ({error})', file=sys.stderr, flush=True)
-        return 1
+        return report_failure(nb, name, args.out_dir, client.current_index, f'{what} ({error})')
 
     tidy_streams(nb)
     nbformat.write(nb, os.path.join(args.out_dir, f'{name}.ipynb'))
