@@ -1,36 +1,83 @@
 #!/usr/bin/env node
-// Starts the project's tslab kernel with one fix to how it publishes output.
+// Starts the project's tslab kernel with its zeromq sockets made safe for three hazards of
+// zeromq.js 6 that stock tslab meets. tslab sends without awaiting or catching, so in each case
+// the failure either kills the kernel or silently stops it answering.
 //
-// tslab sends every output message on a zeromq Publisher without awaiting the send. zeromq.js 6
-// sends synchronously only 512 times in a row; it defers the 513th send to the next turn of the
-// event loop, and any send before that turn throws "Socket is busy writing" (EBUSY). In tslab the
-// throw is uncaught, and once TensorFlow.js's WebAssembly backend has loaded, its Emscripten glue
-// turns any uncaught exception into the kernel's death - seen when a cell replayed long training
-// logs. A Publisher never blocks, so a send timeout of 0, which makes zeromq.js send every message
-// at once, is safe and removes the hazard.
-//
-// A Publisher does drop messages instead: once 1,000 (its default high-water mark) wait for a
-// subscriber that reads slowly - Jupyter on a busy machine - the rest of a long log is lost.
-// An unlimited high-water mark (0) queues them in memory until the client catches up.
+// 1. A burst of output throws. zeromq.js sends synchronously only 512 times in a row; it defers
+//    the 513th send to the next turn of the event loop, and any send before that turn throws
+//    "Socket is busy writing" (EBUSY). Once TensorFlow.js's WebAssembly backend has loaded, its
+//    Emscripten glue turns that uncaught throw into the kernel's death - seen when a cell replayed
+//    long training logs. A Publisher never blocks, so a send timeout of 0, which makes zeromq.js
+//    send every message at once, is safe and removes the hazard.
+// 2. A slow reader loses output. Once 1,000 messages (a Publisher's default high-water mark) wait
+//    for a subscriber that reads slowly - Jupyter on a busy machine - the rest of a long log is
+//    dropped. An unlimited high-water mark (0) queues them in memory until the client catches up.
+// 3. A request that arrives during start-up kills the shell. tslab binds its five sockets while
+//    their receive loops already run. Until zeromq.js has finished a bind on the main thread, a
+//    send or receive on that socket throws "Socket is blocked by a bind or unbind operation". On a
+//    loaded machine Jupyter's first kernel_info_request can slip into that window; the reply and
+//    the next receive fail, and the kernel never answers again (seen once in CI). Here a send or
+//    receive issued during a bind waits for the bind to finish; sends keep their order.
 //
 // Plain JavaScript on purpose: the kernel spec runs it directly with node.
 'use strict';
 
-/** Makes every Publisher created from now on send synchronously and never drop a message. */
-function useSynchronousPublishers(zmq) {
-  const { Publisher } = zmq;
-  if (Publisher.synchronous) return;
-  zmq.Publisher = class SynchronousPublisher extends Publisher {
-    static synchronous = true;
-    constructor(options) {
-      super({ sendTimeout: 0, sendHighWaterMark: 0, ...options });
+const noop = () => {};
+
+/** Subclasses a socket class so that send and receive wait for a bind in progress instead of throwing. */
+function waitingForBinds(Socket) {
+  return class extends Socket {
+    #binding = null; // the bind in progress (settled, never rejected), null once done
+    #sends = null; // settles once every deferred send has run, null when none waits
+
+    bind(address) {
+      const bound = super.bind(address);
+      const binding = bound.then(noop, noop);
+      this.#binding = binding;
+      binding.then(() => {
+        if (this.#binding === binding) this.#binding = null;
+      });
+      return bound;
+    }
+
+    send(...args) {
+      if (!this.#binding && !this.#sends) return super.send(...args);
+      const sent = Promise.all([this.#binding, this.#sends]).then(() => super.send(...args));
+      const sends = sent.then(noop, noop);
+      this.#sends = sends;
+      sends.then(() => {
+        if (this.#sends === sends) this.#sends = null;
+      });
+      return sent;
+    }
+
+    receive() {
+      if (!this.#binding) return super.receive();
+      return this.#binding.then(() => super.receive());
     }
   };
 }
 
-module.exports = { useSynchronousPublishers };
+/**
+ * Replaces zmq's Publisher, Router and Reply - the socket types tslab uses - with versions that
+ * wait for binds, and Publishers that send at once and never drop a message. Idempotent.
+ */
+function hardenKernelSockets(zmq) {
+  if (zmq.Publisher.hardened) return;
+  const Publisher = waitingForBinds(zmq.Publisher);
+  zmq.Publisher = class HardenedPublisher extends Publisher {
+    static hardened = true;
+    constructor(options) {
+      super({ sendTimeout: 0, sendHighWaterMark: 0, ...options });
+    }
+  };
+  zmq.Router = waitingForBinds(zmq.Router);
+  zmq.Reply = waitingForBinds(zmq.Reply);
+}
+
+module.exports = { hardenKernelSockets };
 
 if (require.main === module) {
-  useSynchronousPublishers(require('zeromq'));
+  hardenKernelSockets(require('zeromq'));
   require('tslab/dist/main.js').main();
 }

@@ -1,9 +1,10 @@
 /**
  * Printing a lot in one go - a long training log, a log replayed from the results cache, a big
- * table - must not kill the kernel. Stock tslab publishes output on a zeromq.js 6 Publisher,
- * which throws "Socket is busy writing" on the 513th send in one turn of the event loop, and
- * drops messages once 1,000 wait for a slow subscriber; scripts/tslab-kernel.js starts tslab with
- * publishers that always send at once and never drop.
+ * table - must not kill the kernel, and a request during start-up must not silence it. Stock
+ * tslab publishes output on a zeromq.js 6 Publisher, which throws "Socket is busy writing" on the
+ * 513th send in one turn of the event loop, and drops messages once 1,000 wait for a slow
+ * subscriber; and every zeromq.js socket throws on a send or receive while it is binding.
+ * scripts/tslab-kernel.js starts tslab with sockets that avoid all three.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -38,9 +39,43 @@ test('a stock zeromq.js Publisher throws within a burst; the kernel launcher\'s 
   const stock = { ...(require('zeromq') as Zmq) } as Zmq;
   assert.equal(await burst(stock, 3000), 513, 'the 514th send throws: the hazard the launcher exists for');
   const fixed = { ...(require('zeromq') as Zmq) } as Zmq;
-  (require(tslabKernelLauncher) as { useSynchronousPublishers(zmq: Zmq): void }).useSynchronousPublishers(fixed);
+  (require(tslabKernelLauncher) as { hardenKernelSockets(zmq: Zmq): void }).hardenKernelSockets(fixed);
   assert.equal(await burst(fixed, 3000), 3000);
   assert.equal(kernelSpec().argv[1], tslabKernelLauncher, 'the registered kernel starts through the launcher');
+});
+
+test('a send or receive during a bind throws on a stock socket; the launcher\'s sockets wait for the bind', async () => {
+  const stock = require('zeromq') as Zmq;
+  const router = new stock.Router();
+  const routerBound = router.bind('tcp://127.0.0.1:*');
+  // What CI saw when Jupyter's first request reached tslab's shell socket before its bind finished.
+  assert.throws(() => router.receive(), /Socket is blocked by a bind or unbind operation/);
+  assert.throws(() => router.send(['peer', 'kernel_info_reply']), /Socket is blocked by a bind or unbind operation/);
+  await routerBound;
+  router.close();
+
+  const fixed = { ...stock } as Zmq;
+  (require(tslabKernelLauncher) as { hardenKernelSockets(zmq: Zmq): void }).hardenKernelSockets(fixed);
+  const reply = new fixed.Reply();
+  const replyBound = reply.bind('tcp://127.0.0.1:*');
+  const request = reply.receive(); // issued during the bind, as tslab's receive loop does
+  await replyBound;
+  const client = new stock.Request();
+  client.connect(reply.lastEndpoint!);
+  await client.send('kernel_info_request');
+  assert.equal(String(await request), 'kernel_info_request');
+  await reply.send('kernel_info_reply');
+  assert.equal(String(await client.receive()), 'kernel_info_reply');
+  client.close();
+  reply.close();
+
+  const publisher = new fixed.Publisher();
+  const publisherBound = publisher.bind('tcp://127.0.0.1:*');
+  const order: number[] = [];
+  const sends = [0, 1, 2].map((i) => publisher.send(`status ${i}`).then(() => order.push(i)));
+  await Promise.all([publisherBound, ...sends]);
+  assert.deepEqual(order, [0, 1, 2], 'sends held back by the bind go out in the order they were made');
+  publisher.close();
 });
 
 /** How many of `messages` sends a subscriber gets when it starts reading only after they are all sent. */
@@ -76,7 +111,7 @@ test('a synchronous Publisher with the default high-water mark drops what a slow
   const dropped = 5000 - await deliveredToLaggingSubscriber(stock, new stock.Publisher({ sendTimeout: 0 }), 5000);
   assert.ok(dropped > 0, 'past 1,000 queued messages the publisher drops: the hazard the launcher exists for');
   const fixed = { ...stock } as Zmq;
-  (require(tslabKernelLauncher) as { useSynchronousPublishers(zmq: Zmq): void }).useSynchronousPublishers(fixed);
+  (require(tslabKernelLauncher) as { hardenKernelSockets(zmq: Zmq): void }).hardenKernelSockets(fixed);
   assert.equal(await deliveredToLaggingSubscriber(fixed, new fixed.Publisher(), 5000), 5000);
 });
 
