@@ -27,33 +27,31 @@ const noop = () => {};
 /** Subclasses a socket class so that send and receive wait for a bind in progress instead of throwing. */
 function waitingForBinds(Socket) {
   return class extends Socket {
-    #binding = null; // the bind in progress (settled, never rejected), null once done
-    #sends = null; // settles once every deferred send has run, null when none waits
+    #pending = null; // settles once the bind in progress and the sends held back behind it have run
 
     bind(address) {
       const bound = super.bind(address);
-      const binding = bound.then(noop, noop);
-      this.#binding = binding;
-      binding.then(() => {
-        if (this.#binding === binding) this.#binding = null;
-      });
+      this.#holdBack(() => bound).catch(noop); // the caller hears of a failed bind through `bound`
       return bound;
     }
 
     send(...args) {
-      if (!this.#binding && !this.#sends) return super.send(...args);
-      const sent = Promise.all([this.#binding, this.#sends]).then(() => super.send(...args));
-      const sends = sent.then(noop, noop);
-      this.#sends = sends;
-      sends.then(() => {
-        if (this.#sends === sends) this.#sends = null;
-      });
-      return sent;
+      return this.#pending ? this.#holdBack(() => super.send(...args)) : super.send(...args);
     }
 
     receive() {
-      if (!this.#binding) return super.receive();
-      return this.#binding.then(() => super.receive());
+      return this.#pending ? this.#pending.then(() => super.receive()) : super.receive();
+    }
+
+    /** Runs `operation` after everything held back before it, so sends keep their order. */
+    #holdBack(operation) {
+      const result = (this.#pending ?? Promise.resolve()).then(operation);
+      const pending = result.then(noop, noop);
+      this.#pending = pending;
+      pending.then(() => {
+        if (this.#pending === pending) this.#pending = null;
+      });
+      return result;
     }
   };
 }

@@ -20,6 +20,13 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 type Zmq = typeof import('zeromq');
 
+/** A copy of the zeromq module with the sockets the kernel launcher gives tslab. */
+function hardenedZmq(): Zmq {
+  const zmq = { ...(require('zeromq') as Zmq) } as Zmq;
+  (require(tslabKernelLauncher) as { hardenKernelSockets(zmq: Zmq): void }).hardenKernelSockets(zmq);
+  return zmq;
+}
+
 /** How many messages a Publisher sends in one synchronous burst before it throws (or all of them). */
 async function burst(zmq: Zmq, messages: number): Promise<number> {
   const publisher = new zmq.Publisher();
@@ -38,8 +45,7 @@ async function burst(zmq: Zmq, messages: number): Promise<number> {
 test('a stock zeromq.js Publisher throws within a burst; the kernel launcher\'s does not', async () => {
   const stock = { ...(require('zeromq') as Zmq) } as Zmq;
   assert.equal(await burst(stock, 3000), 513, 'the 514th send throws: the hazard the launcher exists for');
-  const fixed = { ...(require('zeromq') as Zmq) } as Zmq;
-  (require(tslabKernelLauncher) as { hardenKernelSockets(zmq: Zmq): void }).hardenKernelSockets(fixed);
+  const fixed = hardenedZmq();
   assert.equal(await burst(fixed, 3000), 3000);
   assert.equal(kernelSpec().argv[1], tslabKernelLauncher, 'the registered kernel starts through the launcher');
 });
@@ -54,8 +60,7 @@ test('a send or receive during a bind throws on a stock socket; the launcher\'s 
   await routerBound;
   router.close();
 
-  const fixed = { ...stock } as Zmq;
-  (require(tslabKernelLauncher) as { hardenKernelSockets(zmq: Zmq): void }).hardenKernelSockets(fixed);
+  const fixed = hardenedZmq();
   const reply = new fixed.Reply();
   const replyBound = reply.bind('tcp://127.0.0.1:*');
   const request = reply.receive(); // issued during the bind, as tslab's receive loop does
@@ -110,8 +115,7 @@ test('a synchronous Publisher with the default high-water mark drops what a slow
   const stock = require('zeromq') as Zmq;
   const dropped = 5000 - await deliveredToLaggingSubscriber(stock, new stock.Publisher({ sendTimeout: 0 }), 5000);
   assert.ok(dropped > 0, 'past 1,000 queued messages the publisher drops: the hazard the launcher exists for');
-  const fixed = { ...stock } as Zmq;
-  (require(tslabKernelLauncher) as { hardenKernelSockets(zmq: Zmq): void }).hardenKernelSockets(fixed);
+  const fixed = hardenedZmq();
   assert.equal(await deliveredToLaggingSubscriber(fixed, new fixed.Publisher(), 5000), 5000);
 });
 
