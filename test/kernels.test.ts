@@ -6,6 +6,7 @@ import {
   ADAM_STEP, adamStep, AdamStepCoefficients, AdamStepResult, installFastKernels, momentumStep, rmspropStep,
   sparseCategoricalCrossentropyWithGradient, uninstallFastKernels,
 } from '../lib/kernels';
+import { sparseCategoricalCrossentropy } from '../lib/training/loss';
 import { randomValues } from './support/random-values';
 
 
@@ -290,11 +291,17 @@ describe('sparseCategoricalCrossentropyWithGradient', () => {
     await initBackend('wasm');
   });
 
-  /** The loss as the tape sees it: the same ops, differentiated by tfjs. */
-  function taped(labels: tf.Tensor1D, probabilities: tf.Tensor2D): tf.Scalar {
-    const picked = tf.sum(tf.mul(probabilities, tf.oneHot(labels, probabilities.shape[1])), 1);
-    const clipped = tf.where(tf.isNaN(picked), picked, tf.clipByValue(picked, 1e-7, 1 - 1e-7));
-    return tf.neg(tf.mean(tf.log(clipped))) as tf.Scalar;
+  /** The loss as the tape sees it: the library's tf-ops loss, differentiated by tfjs. */
+  const taped = sparseCategoricalCrossentropy;
+
+  /** tfjs-layers' own sparse categorical cross-entropy: the loss a model compiled with that name uses. */
+  function tfjsLayersLoss(labels: tf.Tensor1D, probabilities: tf.Tensor2D): tf.Scalar {
+    const input = tf.input({ shape: [1] });
+    const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1 }).apply(input) as tf.SymbolicTensor });
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const [loss] = (model as unknown as { lossFunctions: ((y: tf.Tensor, p: tf.Tensor) => tf.Tensor)[] }).lossFunctions;
+    model.dispose();
+    return tf.mean(loss(tf.cast(labels, 'float32'), probabilities)) as tf.Scalar; // it floors the labels, which needs floats
   }
 
   /** Loss and d loss / d probabilities of `loss` at `probs`. */
@@ -306,25 +313,47 @@ describe('sparseCategoricalCrossentropyWithGradient', () => {
     });
   }
 
-  it('gives the taped loss and gradient exactly, clipped rows included', () => {
-    // Row 0 is ordinary, row 1's label has p = 1 (clipped above: no gradient), row 2's
-    // label has p = 1e-9 (clipped below: no gradient), row 3 is ordinary again.
+  function assertAllClose(actual: number[], expected: number[], what: string): void {
+    actual.forEach((value, i) => assert.ok(Math.abs(value - expected[i]) <= 1e-6 * Math.max(1, Math.abs(expected[i])),
+      `${what}[${i}] is ${value}, expected ${expected[i]}`));
+  }
+
+  it('equals tfjs-layers\' sparseCategoricalCrossentropy, loss and gradient, on rows that do not sum to 1', () => {
+    // Softmax rows after Dropout(0.2): kept entries scaled by 1.25, dropped ones 0 (clipped to 1e-7).
+    // (A dropped label would be clipped to 1e-7, where tfjs-layers clips once more after dividing.)
+    const labels = [2, 2, 0];
+    const probs = [[0.125, 0.25, 0.875], [0, 0.5, 0.75], [0.3125, 0, 0.9375]];
+    const [expectedLoss, expectedGradient] = valueAndGradient(tfjsLayersLoss, labels, probs);
+    const [loss, gradient] = valueAndGradient(sparseCategoricalCrossentropyWithGradient, labels, probs);
+    assert.ok(Math.abs(loss - expectedLoss) < 1e-6, `loss ${loss}, tfjs-layers says ${expectedLoss}`);
+    assertAllClose(gradient, expectedGradient, 'gradient');
+    // Row 0 by hand: -log(0.875 / 1.25) = 0.35667; the plain -log(p_y) would be 0.13353.
+    const [rowLoss] = valueAndGradient(sparseCategoricalCrossentropyWithGradient, [2], [probs[0]]);
+    assert.ok(Math.abs(rowLoss - 0.356675) < 1e-5, `row 0 loss ${rowLoss}`);
+  });
+
+  it('gives the taped loss and gradient, clipped rows included', () => {
+    // Row 0 is ordinary, row 1 is clipped everywhere (1 above, 0s below: no gradient), row 2's
+    // label has p = 1e-9 (clipped below: no gradient there), row 3 is ordinary again.
     const labels = [2, 0, 1, 1];
     const probs = [[0.1, 0.2, 0.7], [1, 0, 0], [0.5, 1e-9, 0.5 - 1e-9], [0.3, 0.3, 0.4]];
     const [expectedLoss, expectedGradient] = valueAndGradient(taped, labels, probs);
     const [loss, gradient] = valueAndGradient(sparseCategoricalCrossentropyWithGradient, labels, probs);
-    assert.equal(loss, expectedLoss);
-    assert.deepEqual(gradient, expectedGradient);
-    // -1/4 / 0.7 on row 0's label, nothing on the clipped rows.
-    assert.ok(Math.abs(gradient[2] - -0.25 / 0.7) < 1e-6);
-    assert.deepEqual(gradient.slice(3, 9), [0, 0, 0, 0, 0, 0]);
+    assert.ok(Math.abs(loss - expectedLoss) < 1e-6, `loss ${loss}, taped ${expectedLoss}`);
+    assertAllClose(gradient, expectedGradient, 'gradient');
+    // Row 0 by hand, batch 4, S = 1: (1/S - 1/0.7) / 4 on the label, 1/(4 S) elsewhere.
+    assert.ok(Math.abs(gradient[2] - (1 - 1 / 0.7) / 4) < 1e-6);
+    assert.ok(Math.abs(gradient[0] - 0.25) < 1e-6);
+    assert.deepEqual(gradient.slice(3, 6), [0, 0, 0]);
+    assert.equal(gradient[7], 0);
   });
 
   it('lets NaN through to the loss and the gradient, as a diverged run must show', () => {
     const [loss, gradient] = valueAndGradient(sparseCategoricalCrossentropyWithGradient, [0, 1], [[NaN, 0.5], [0.5, 0.5]]);
     assert.ok(Number.isNaN(loss));
     assert.ok(Number.isNaN(gradient[0]));
-    assert.equal(gradient[3], -(1 / 2) / 0.5); // row 1, label 1: -(1/B) / p
+    assert.equal(gradient[3], (1 / 1 - 1 / 0.5) / 2); // row 1, label 1: (1/S - 1/p_y) / B
+    assert.equal(gradient[2], (1 / 1) / 2);
   });
 
   it('leaks no tensors', () => {

@@ -18,8 +18,11 @@ import type { CourseSettings } from '../settings';
 import type { History } from '../training/history';
 import { resultFields, type ExperimentSpec } from './spec';
 
-/** Bump when the stored format or the training semantics change. */
-const CACHE_FORMAT = 3;
+/**
+ * Bump when the stored format or the training semantics change. 4: Keras's renormalizing loss
+ * (dropout after the softmax trains differently) and denormals flushed to zero.
+ */
+const CACHE_FORMAT = 4;
 
 const LIBRARY_VERSION: string = require('../../../package.json').version;
 

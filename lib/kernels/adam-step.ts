@@ -17,11 +17,15 @@
  * operations in the same order as the tf-ops form, so results agree to rounding
  * (bit for bit where cv = 1).
  *
+ * Denormal floats are flushed to zero on the way in (g) and out (theta', m', v'),
+ * as TensorFlow's CPU kernels do (see flush-denormals.ts).
+ *
  * On other backends, or before `installFastKernels()`, `adamStep` computes the
- * same formula with tf ops.
+ * same formula with tf ops, flushing likewise.
  */
 import * as tf from '@tensorflow/tfjs';
 import { WASM_BASE64 } from './adam-step-wasm';
+import { flushDenormals } from './flush-denormals';
 import { runFusedStep, runWasmStep } from './fused-step';
 
 /** The kernel's name in the TensorFlow.js registry. */
@@ -77,12 +81,13 @@ export const adamStepConfig: tf.KernelConfig = {
 /** The same step with tf ops, in the order the kernel computes it. */
 function adamStepWithOps(theta: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, c: Attrs): tf.Tensor[] {
   return tf.tidy(() => {
-    const newM = tf.add(tf.mul(c.beta1, m), tf.mul(1 - c.beta1, g));
-    const newV = tf.add(tf.mul(c.beta2, v), tf.mul(1 - c.beta2, tf.square(g)));
+    const gradient = flushDenormals(g);
+    const newM = flushDenormals(tf.add(tf.mul(c.beta1, m), tf.mul(1 - c.beta1, gradient)));
+    const newV = flushDenormals(tf.add(tf.mul(c.beta2, v), tf.mul(1 - c.beta2, tf.square(gradient))));
     let numerator = tf.mul(c.momentumScale, newM);
-    if (c.gradientScale !== 0) numerator = tf.add(numerator, tf.mul(c.gradientScale, g));
+    if (c.gradientScale !== 0) numerator = tf.add(numerator, tf.mul(c.gradientScale, gradient));
     const meanSquare = c.secondMomentScale === 1 ? newV : tf.mul(c.secondMomentScale, newV);
-    const newTheta = tf.sub(theta, tf.div(numerator, tf.add(tf.sqrt(meanSquare), c.epsilon)));
+    const newTheta = flushDenormals(tf.sub(theta, tf.div(numerator, tf.add(tf.sqrt(meanSquare), c.epsilon))));
     return [newTheta, newM, newV];
   });
 }

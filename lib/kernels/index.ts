@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { adamStepConfig } from './adam-step';
 import { xnnpackBatchMatMul } from './batch-mat-mul';
 import { sharingIdentity } from './identity';
+import { l2GradientConfig } from './l2-gradient';
 import { momentumStepConfig } from './momentum-step';
 import { rmspropStepConfig } from './rmsprop-step';
 
@@ -18,6 +19,8 @@ export type { MomentumStepCoefficients, MomentumStepResult } from './momentum-st
 export { RMSPROP_STEP, rmspropStep } from './rmsprop-step';
 export type { RMSpropStepCoefficients, RMSpropStepResult } from './rmsprop-step';
 export { isFusedKernelAvailable } from './fused-step';
+export { FLOAT32_MIN_NORMAL, flushDenormals } from './flush-denormals';
+export { L2_GRADIENT, l2Gradient } from './l2-gradient';
 export { xnnpackBatchMatMul } from './batch-mat-mul';
 export { sharingIdentity } from './identity';
 export { sparseCategoricalCrossentropyWithGradient } from './sparse-cross-entropy';
@@ -27,7 +30,7 @@ const BACKEND = 'wasm';
 /** The stock kernels that were replaced, kept so that `uninstallFastKernels` can restore them. */
 const replaced = new Map<string, tf.KernelConfig>();
 /** Kernels this library adds under names of its own. */
-const added: tf.KernelConfig[] = [adamStepConfig, momentumStepConfig, rmspropStepConfig];
+const added: tf.KernelConfig[] = [adamStepConfig, momentumStepConfig, rmspropStepConfig, l2GradientConfig];
 let installed = false;
 
 function replaceKernel(kernelName: string, makeKernel: (original: tf.KernelFunc) => tf.KernelFunc): void {

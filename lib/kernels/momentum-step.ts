@@ -15,6 +15,7 @@
  * same formula with tf ops.
  */
 import * as tf from '@tensorflow/tfjs';
+import { flushDenormals } from './flush-denormals';
 import { runFusedStep, runWasmStep } from './fused-step';
 import { WASM_BASE64 } from './momentum-step-wasm';
 
@@ -63,10 +64,10 @@ export const momentumStepConfig: tf.KernelConfig = {
 /** The same step with tf ops, in the order the kernel computes it. */
 function momentumStepWithOps(theta: tf.Tensor, m: tf.Tensor, g: tf.Tensor, c: Attrs): tf.Tensor[] {
   return tf.tidy(() => {
-    const scaledGradient = tf.mul(c.learningRate, g);
-    const newM = tf.add(tf.mul(c.momentum, m), scaledGradient);
+    const scaledGradient = tf.mul(c.learningRate, flushDenormals(g));
+    const newM = flushDenormals(tf.add(tf.mul(c.momentum, m), scaledGradient));
     const step = c.nesterov ? tf.add(tf.mul(c.momentum, newM), scaledGradient) : newM;
-    return [tf.sub(theta, step), newM];
+    return [flushDenormals(tf.sub(theta, step)), newM];
   });
 }
 

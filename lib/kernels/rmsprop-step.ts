@@ -16,6 +16,7 @@
  * same formula with tf ops.
  */
 import * as tf from '@tensorflow/tfjs';
+import { flushDenormals } from './flush-denormals';
 import { runFusedStep, runWasmStep } from './fused-step';
 import { WASM_BASE64 } from './rmsprop-step-wasm';
 
@@ -66,9 +67,10 @@ export const rmspropStepConfig: tf.KernelConfig = {
 /** The same step with tf ops, in the order the kernel computes it. */
 function rmspropStepWithOps(theta: tf.Tensor, s: tf.Tensor, g: tf.Tensor, c: Attrs): tf.Tensor[] {
   return tf.tidy(() => {
-    const newS = tf.add(tf.mul(c.decay, s), tf.mul(c.squareWeight, tf.square(g)));
+    const gradient = flushDenormals(g);
+    const newS = flushDenormals(tf.add(tf.mul(c.decay, s), tf.mul(c.squareWeight, tf.square(gradient))));
     const root = tf.add(tf.sqrt(newS), c.epsilon);
-    return [tf.sub(theta, tf.div(tf.mul(c.learningRate, g), root)), newS];
+    return [flushDenormals(tf.sub(theta, tf.div(tf.mul(c.learningRate, gradient), root))), newS];
   });
 }
 

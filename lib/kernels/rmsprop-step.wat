@@ -4,6 +4,9 @@
 ;; RMSprop is decay = rho, w = 1 - rho; Adagrad's running sum is decay = w = 1
 ;; (multiplying by 1 is exact, so that is s + g g). The same float32 operations,
 ;; in the same order, as the optimizers' tf ops, so the results agree bit for bit.
+;; Denormals are flushed to zero, as TensorFlow's CPU kernels do (WebAssembly cannot set the
+;; FTZ/DAZ flags): g is read, and every output written, with each value whose exponent bits are
+;; all zero replaced by 0 - integer operations, which cost no microcode assist (flush-denormals.ts).
 ;; Pointers are byte offsets into the imported memory; n is the element count.
 ;; Four elements at a time with 128-bit SIMD, then a scalar loop for the rest.
 ;; Build: node build/scripts/build-wasm-kernels.js (regenerates rmsprop-step-wasm.ts).
@@ -14,7 +17,9 @@
     (param $decay f32) (param $w f32) (param $eta f32) (param $eps f32)
     (local $offset i32) (local $end i32) (local $vectorEnd i32)
     (local $DECAY v128) (local $W v128) (local $ETA v128) (local $EPS v128) (local $gv v128) (local $sv v128)
-    (local $gs f32) (local $ss f32)
+    (local $tv v128) (local $EXPONENT v128) (local $ZERO v128)
+    (local $gs f32) (local $ss f32) (local $ts f32)
+    (local.set $EXPONENT (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))
     (local.set $DECAY (f32x4.splat (local.get $decay)))
     (local.set $W (f32x4.splat (local.get $w)))
     (local.set $ETA (f32x4.splat (local.get $eta)))
@@ -25,27 +30,31 @@
       (loop $vectors
         (br_if $vectorsDone (i32.ge_u (local.get $offset) (local.get $vectorEnd)))
         (local.set $gv (v128.load (i32.add (local.get $g) (local.get $offset))))
+        (local.set $gv (v128.andnot (local.get $gv) (i32x4.eq (v128.and (local.get $gv) (local.get $EXPONENT)) (local.get $ZERO))))
         (local.set $sv
           (f32x4.add (f32x4.mul (local.get $DECAY) (v128.load (i32.add (local.get $s) (local.get $offset))))
                      (f32x4.mul (local.get $W) (f32x4.mul (local.get $gv) (local.get $gv)))))
+        (local.set $sv (v128.andnot (local.get $sv) (i32x4.eq (v128.and (local.get $sv) (local.get $EXPONENT)) (local.get $ZERO))))
         (v128.store (i32.add (local.get $sOut) (local.get $offset)) (local.get $sv))
-        (v128.store (i32.add (local.get $thetaOut) (local.get $offset))
-          (f32x4.sub (v128.load (i32.add (local.get $theta) (local.get $offset)))
+        (local.set $tv (f32x4.sub (v128.load (i32.add (local.get $theta) (local.get $offset)))
             (f32x4.div (f32x4.mul (local.get $ETA) (local.get $gv))
               (f32x4.add (f32x4.sqrt (local.get $sv)) (local.get $EPS)))))
+        (v128.store (i32.add (local.get $thetaOut) (local.get $offset)) (v128.andnot (local.get $tv) (i32x4.eq (v128.and (local.get $tv) (local.get $EXPONENT)) (local.get $ZERO))))
         (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
         (br $vectors)))
     (block $scalarsDone
       (loop $scalars
         (br_if $scalarsDone (i32.ge_u (local.get $offset) (local.get $end)))
         (local.set $gs (f32.load (i32.add (local.get $g) (local.get $offset))))
+        (local.set $gs (select (f32.const 0) (local.get $gs) (i32.eqz (i32.and (i32.reinterpret_f32 (local.get $gs)) (i32.const 0x7f800000)))))
         (local.set $ss
           (f32.add (f32.mul (local.get $decay) (f32.load (i32.add (local.get $s) (local.get $offset))))
                    (f32.mul (local.get $w) (f32.mul (local.get $gs) (local.get $gs)))))
+        (local.set $ss (select (f32.const 0) (local.get $ss) (i32.eqz (i32.and (i32.reinterpret_f32 (local.get $ss)) (i32.const 0x7f800000)))))
         (f32.store (i32.add (local.get $sOut) (local.get $offset)) (local.get $ss))
-        (f32.store (i32.add (local.get $thetaOut) (local.get $offset))
-          (f32.sub (f32.load (i32.add (local.get $theta) (local.get $offset)))
+        (local.set $ts (f32.sub (f32.load (i32.add (local.get $theta) (local.get $offset)))
             (f32.div (f32.mul (local.get $eta) (local.get $gs))
               (f32.add (f32.sqrt (local.get $ss)) (local.get $eps)))))
+        (f32.store (i32.add (local.get $thetaOut) (local.get $offset)) (select (f32.const 0) (local.get $ts) (i32.eqz (i32.and (i32.reinterpret_f32 (local.get $ts)) (i32.const 0x7f800000)))))
         (local.set $offset (i32.add (local.get $offset) (i32.const 4)))
         (br $scalars)))))

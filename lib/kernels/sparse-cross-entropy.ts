@@ -1,28 +1,25 @@
 /**
  * Keras's sparse categorical cross-entropy on probabilities, with its gradient written
- * out instead of taped.
+ * out instead of taped, for models that `fit` trains through the tape.
  *
- * The loss picks each row's label probability p, clips it to [eps, 1 - eps] (letting
- * NaN through, as TensorFlow's clip does) and returns -mean(log(clipped)). Taped, its
- * backward pass replays neg, mean, log, where, clip, sum and mul, twenty-odd small
- * kernels that cost more than their arithmetic on the wasm backend. By hand it is
+ * With c = clip(p) to [eps, 1 - eps] (NaN let through, as TensorFlow's clip does) and
+ * S = sum_j c_j per row, the loss is mean(log S - log c_y) (see training/loss.ts). Taped,
+ * its backward pass replays a dozen small kernels; by hand it is
  *
- *     d loss / d probs = oneHot(labels) * (-1 / B) / clipped * passes
+ *     d loss / d p_k = passes_k * (1 / S - [k = y] / c_k) / B
  *
- * where `passes` is 1 where the clip let the gradient through (p in [eps, 1 - eps], or
- * NaN) and 0 elsewhere. The forward ops are the taped ones and the backward performs the
- * tape's float32 operations in the tape's order, so loss and gradients are unchanged.
+ * where `passes` is 1 where the clip lets the gradient through (p in [eps, 1 - eps], or
+ * NaN) and 0 elsewhere.
  */
 import * as tf from '@tensorflow/tfjs';
 import { clipPasses, clipProbability } from '../training/loss';
 
-
 /**
- * Mean over the batch of -log(p[label]), p clipped as Keras clips it (NaN kept), with
- * a hand-written gradient with respect to `probabilities` (none for the labels).
+ * Mean over the batch of -log(clip(p_y) / sum_j clip(p_j)) (NaN kept), with a
+ * hand-written gradient with respect to `probabilities` (none for the labels).
  *
  * @param labels Class indices, shape [batch], int32.
- * @param probabilities Softmax outputs, shape [batch, classes].
+ * @param probabilities Model outputs, shape [batch, classes]; rows need not sum to 1.
  */
 export function sparseCategoricalCrossentropyWithGradient(
   labels: tf.Tensor1D, probabilities: tf.Tensor2D,
@@ -36,16 +33,16 @@ export function sparseCategoricalCrossentropyWithGradient(
     const probs = input as tf.Tensor2D;
     const save = saveArgument as tf.GradSaveFunc;
     const oneHot = tf.oneHot(labels, probs.shape[1]);
-    const picked = tf.sum(tf.mul(probs, oneHot), 1);
-    const clipped = clipProbability(picked);
-    save([oneHot, picked, clipped]);
+    const clipped = clipProbability(probs);
+    const total = tf.sum(clipped, 1, true);
+    const picked = tf.sum(tf.mul(clipped, oneHot), 1, true);
+    save([oneHot, probs, clipped, total]);
     return {
-      value: tf.neg(tf.mean(tf.log(clipped))),
-      gradFunc: (dy, [savedOneHot, savedPicked, savedClipped]) => {
-        const passes = clipPasses(savedPicked);
-        const perRow = tf.div(tf.div(tf.neg(dy), savedPicked.shape[0]), savedClipped);
-        const dPicked = tf.where(passes, perRow, tf.zerosLike(perRow));
-        return tf.mul(tf.reshape(dPicked, [-1, 1]), savedOneHot);
+      value: tf.mean(tf.sub(tf.log(total), tf.log(picked))),
+      gradFunc: (dy, [savedOneHot, savedProbs, savedClipped, savedTotal]) => {
+        const perRow = tf.sub(tf.div(1, savedTotal), tf.div(savedOneHot, savedClipped));
+        const scaled = tf.mul(perRow, tf.div(dy, savedProbs.shape[0]));
+        return tf.where(clipPasses(savedProbs), scaled, tf.zerosLike(scaled));
       },
     };
   });

@@ -8,19 +8,20 @@
  * write down:
  *
  *     forward      a0 = flatten(x);  z_i = a_{i-1} W_i + b_i;  a_i = act(z_i) * mask_i
- *     softmax+CE   dz_last = (p - onehot(y)) * passes / B          (no dropout after it)
- *     otherwise    dq = -onehot(y) * passes / (B * q_y);  dp = dq * mask;  dz = p * (dp - rowsum(dp * p))
+ *     head         loss, right answers and dz_last from the logits (cross-entropy-head.ts:
+ *                  softmax, output dropout, Keras's renormalizing loss and their gradients)
  *     hidden       da_{i-1} = dz_i W_i^T;  dz_{i-1} = da_{i-1} * mask_{i-1} * step(z_{i-1}) for relu
  *     weights      dW_i = a_{i-1}^T dz_i + 2 * l2 * W_i;  db_i = colsum(dz_i)
  *
- * where `passes` is 1 where Keras's clip of the label probability to
- * [1e-7, 1 - 1e-7] lets the gradient through (as the taped clip does). Only the
+ * The L2 term leaves out weights too small for 2 * l2 * W_i to be a normal float
+ * (see `l2Gradient`), as TensorFlow's flush-to-zero would. Only the
  * layer kinds the course uses are understood - Flatten, Dense with relu, linear or
  * softmax (last), Dropout, an L2 kernel penalty - and `densePlan` returns
  * undefined for anything else, so that `fit` falls back to the tape.
  */
 import * as tf from '@tensorflow/tfjs';
-import { clipPasses, clipProbability } from './loss';
+import { l2Gradient } from '../kernels/l2-gradient';
+import { crossEntropyHead } from './cross-entropy-head';
 
 type Activation = 'relu' | 'linear' | 'softmax';
 
@@ -95,16 +96,28 @@ export function seededDropoutMasks(random: () => number): MaskMaker {
 }
 
 /** What one training batch yields: the loss (penalties included), the number of right answers, the gradients. */
-export interface DenseStep {
-  loss: tf.Scalar;
-  correct: tf.Scalar;
+// A type rather than an interface, so that tf.tidy accepts it as a tensor container.
+export type DenseStep = {
+  loss: number;
+  correct: number;
   grads: tf.NamedTensorMap;
+};
+
+/**
+ * One Dense layer's forward pass up to its activation; a softmax is left to the head. (Not
+ * tf.fused.matMul: on wasm it repacks the new kernel matrix at every step, see batch-mat-mul.ts.)
+ */
+function denseForward(stage: DenseStage, input: tf.Tensor2D): tf.Tensor2D {
+  const z = tf.matMul(input, stage.kernel);
+  const biased = stage.bias ? tf.add(z, stage.bias) : z;
+  return (stage.activation === 'relu' ? tf.relu(biased) : biased) as tf.Tensor2D;
 }
 
 /** Loss, accuracy count and gradients of one training batch (dropout active), without the tape. */
 export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1D, makeMask: MaskMaker = dropoutMask): DenseStep {
   return tf.tidy(() => {
     const batch = x.shape[0];
+    const last = plan.stages.length - 1;
     // Forward, keeping each stage's input, output and dropout mask for the backward pass.
     const inputs: tf.Tensor2D[] = [];
     const outputs: tf.Tensor2D[] = [];
@@ -112,43 +125,28 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
     let activation = tf.reshape(x, [batch, -1]) as tf.Tensor2D;
     for (const stage of plan.stages) {
       inputs.push(activation);
-      const z = tf.matMul(activation, stage.kernel);
-      const biased = stage.bias ? tf.add(z, stage.bias) : z;
-      const out = (stage.activation === 'relu' ? tf.relu(biased) : stage.activation === 'softmax' ? tf.softmax(biased) : biased) as tf.Tensor2D;
+      const out = denseForward(stage, activation);
       outputs.push(out);
       const mask = stage.dropout > 0 ? makeMask(out.shape, stage.dropout) : undefined;
       masks.push(mask);
       activation = (mask ? tf.mul(out, mask) : out) as tf.Tensor2D;
     }
 
-    // Loss and metric on what the model outputs in training mode (after any output dropout), as Keras does.
-    const classes = activation.shape[1];
-    const oneHot = tf.oneHot(labels, classes);
-    const picked = tf.sum(tf.mul(activation, oneHot), 1);
-    const clipped = clipProbability(picked);
-    const passes = tf.cast(clipPasses(picked), 'float32');
-    let loss = tf.neg(tf.mean(tf.log(clipped))) as tf.Scalar;
+    // The softmax, Keras's loss on what the model outputs in training mode (after any output
+    // dropout), the accuracy count and the gradient with respect to the logits, in one pass.
+    const head = crossEntropyHead(outputs[last].dataSync(), labels.dataSync(), masks[last]?.dataSync());
+    let loss = head.loss;
     for (const stage of plan.stages) {
-      if (stage.l2 > 0) loss = tf.add(loss, tf.mul(stage.l2, tf.sum(tf.square(stage.kernel))));
+      if (stage.l2 > 0) loss += stage.l2 * tf.sum(tf.square(stage.kernel)).dataSync()[0];
     }
-    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(activation, 1), labels), 'int32')) as tf.Scalar;
 
     // Backward, last stage first.
-    const last = plan.stages.length - 1;
-    const probabilities = outputs[last];
-    let dz: tf.Tensor2D;
-    if (!masks[last]) {
-      dz = tf.mul(tf.sub(probabilities, oneHot), tf.reshape(tf.div(passes, batch), [batch, 1])) as tf.Tensor2D;
-    } else {
-      const dPicked = tf.div(tf.neg(passes), tf.mul(clipped, batch));
-      const dProbabilities = tf.mul(tf.mul(oneHot, tf.reshape(dPicked, [batch, 1])), masks[last]!);
-      dz = tf.mul(probabilities, tf.sub(dProbabilities, tf.sum(tf.mul(dProbabilities, probabilities), 1, true))) as tf.Tensor2D;
-    }
+    let dz = tf.tensor2d(head.dLogits, outputs[last].shape);
     const grads: tf.NamedTensorMap = {};
     for (let i = last; i >= 0; i--) {
       const stage = plan.stages[i];
       const dKernel = tf.matMul(inputs[i], dz, true, false);
-      grads[stage.kernel.name] = stage.l2 > 0 ? tf.add(dKernel, tf.mul(2 * stage.l2, stage.kernel)) : dKernel;
+      grads[stage.kernel.name] = stage.l2 > 0 ? l2Gradient(dKernel, stage.kernel, stage.l2) : dKernel;
       if (stage.bias) grads[stage.bias.name] = tf.sum(dz, 0);
       if (i === 0) break;
       let dInput = tf.matMul(dz, stage.kernel, false, true) as tf.Tensor2D;
@@ -157,6 +155,6 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
       if (below.activation === 'relu') dInput = tf.mul(dInput, tf.step(outputs[i - 1])) as tf.Tensor2D;
       dz = dInput;
     }
-    return { loss, correct, grads };
+    return { loss, correct: head.correct, grads };
   });
 }

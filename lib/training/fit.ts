@@ -12,7 +12,7 @@ import type { Callback, EpochLogs, TrainingContext } from './callbacks';
 import { earlyStopping, type EarlyStoppingOptions } from './early-stopping';
 import { emptyHistory, recordEpoch, type History } from './history';
 import { countCorrect, regularizationPenalty, sparseCategoricalCrossentropy } from './loss';
-import { denseGradients, densePlan, dropoutMask, seededDropoutMasks } from './dense-backprop';
+import { denseGradients, densePlan, dropoutMask, seededDropoutMasks, type DenseStep } from './dense-backprop';
 import { sparseCategoricalCrossentropyWithGradient } from '../kernels/sparse-cross-entropy';
 import { EpochProgress, stdoutSink, type OutputSink } from './progress';
 import { seededRandom, shuffleInPlace } from './random';
@@ -131,7 +131,7 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   // The course's dense networks train on hand-written gradients; anything else goes through the tape.
   const plan = options.tape ? undefined : densePlan(model);
   const makeMask = seed === undefined ? dropoutMask : seededDropoutMasks(seededRandom(seed + 1));
-  const gradients = (xb: tf.Tensor, yb: tf.Tensor1D): { loss: tf.Scalar; correct: tf.Scalar; grads: tf.NamedTensorMap } => {
+  const gradients = (xb: tf.Tensor, yb: tf.Tensor1D): DenseStep => {
     if (plan) return denseGradients(plan, xb, yb, makeMask);
     let correct: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
@@ -139,16 +139,17 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
       correct = tf.keep(countCorrect(yb, probabilities));
       return tf.add(sparseCategoricalCrossentropyWithGradient(yb, probabilities), regularizationPenalty(model)) as tf.Scalar;
     }, variables);
-    return { loss: value, correct: correct!, grads };
+    const result = { loss: value.dataSync()[0], correct: correct!.dataSync()[0], grads };
+    tf.dispose([value, correct!]);
+    return result;
   };
 
   /** One gradient step on rows `rows`; returns the batch's loss and correct count. */
   const trainStep = (rows: Int32Array): [number, number] => {
     const { loss, correct, grads } = tf.tidy(() => gradients(...training.rows(rows)));
     optimizer.applyGradients(grads);
-    const result: [number, number] = [loss.dataSync()[0], correct.dataSync()[0]];
-    tf.dispose([loss, correct, ...Object.values(grads)]);
-    return result;
+    tf.dispose(Object.values(grads));
+    return [loss, correct];
   };
 
   const fail = (error: unknown, when: string): never => {

@@ -1,6 +1,16 @@
 /**
- * The course's loss and metric on a batch, written with the same clipping as
- * Keras's `sparse_categorical_crossentropy` on softmax outputs.
+ * The course's loss and metric on a batch, as Keras computes them.
+ *
+ * Keras's `sparse_categorical_crossentropy` on probabilities clips them to
+ * [eps, 1 - eps], takes their log and feeds that to a softmax cross-entropy as
+ * logits, so a row's loss is
+ *
+ *     -log(clip(p_y) / sum_j clip(p_j))
+ *
+ * It renormalizes: for a softmax output the sum is 1 (to rounding) and this is
+ * -log(clip(p_y)), but the course's Dropout after the softmax makes rows that do
+ * not sum to 1, and there the sum changes the loss and its gradient.
+ * tfjs-layers' own loss divides by the sum likewise.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -17,12 +27,13 @@ export function clipPasses(p: tf.Tensor): tf.Tensor {
   return tf.logicalOr(tf.isNaN(p), tf.logicalAnd(tf.greaterEqual(p, EPSILON), tf.lessEqual(p, 1 - EPSILON)));
 }
 
-/** Mean over the batch of -log(p[label]), with p clipped as Keras clips it. */
+/** Mean over the batch of -log(clip(p_y) / sum_j clip(p_j)), Keras's loss (see the module comment). */
 export function sparseCategoricalCrossentropy(labels: tf.Tensor1D, probabilities: tf.Tensor2D): tf.Scalar {
   return tf.tidy(() => {
-    const picked = tf.sum(tf.mul(probabilities, tf.oneHot(labels, probabilities.shape[1])), 1);
     // A diverged run must show as NaN, so the clip keeps NaN.
-    return tf.neg(tf.mean(tf.log(clipProbability(picked)))) as tf.Scalar;
+    const clipped = clipProbability(probabilities);
+    const picked = tf.sum(tf.mul(clipped, tf.oneHot(labels, probabilities.shape[1])), 1);
+    return tf.mean(tf.sub(tf.log(tf.sum(clipped, 1)), tf.log(picked))) as tf.Scalar;
   });
 }
 
