@@ -4,6 +4,7 @@ import { chartBundle, plotlyLibraryBundle } from './bundle';
 import { KernelWriter, requireKernelWriter } from './kernel';
 import { plotlyIsIncluded } from './plotly';
 import { Series, validateSeries } from './series';
+import { preloadSvgRenderer } from './svg';
 
 /**
  * Displays plotly.js in an output of its own, so that the charts of this notebook draw
@@ -13,6 +14,8 @@ import { Series, validateSeries } from './series';
  */
 export function enableInteractiveCharts(): void {
   requireKernelWriter('enableInteractiveCharts')(plotlyLibraryBundle());
+  // The static pictures need jsdom and Plot: loading them here keeps a live chart's first redraw short.
+  preloadSvgRenderer();
 }
 
 /** Puts plotly.js in its own output before the first chart of a process, unless a cell already did. */

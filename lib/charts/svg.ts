@@ -136,6 +136,12 @@ function render(Plot: PlotModule, document: Document, series: readonly Series[],
   return root;
 }
 
+/** Loads jsdom and Plot now (about half a second), so that the first chart drawn later does not stall. */
+export function preloadSvgRenderer(): void {
+  plotNow();
+  require('jsdom');
+}
+
 /**
  * Renders the chart to a standalone SVG document (xmlns set, parses as XML) at once: one
  * line with point markers per series in Plot's categorical colors, a legend, axis labels
