@@ -140,8 +140,15 @@ for (const [name, charts] of Object.entries(expectedCharts)) {
       assert.ok(sizes.html <= 10 * MB, `the HTML page is ${sizes.html} bytes`);
     });
 
-    it('is signed, so Jupyter on this machine trusts it', () => {
-      assert.equal(isTrusted(results.get(name)!.executedPath), true);
+    it('is signed, so Jupyter on this machine trusts it (and would not trust it changed)', () => {
+      const executed = results.get(name)!.executedPath;
+      assert.equal(isTrusted(executed), true);
+      const changed = path.join(workDir, `${name}.changed.ipynb`);
+      const notebook = JSON.parse(fs.readFileSync(executed, 'utf8'));
+      notebook.cells.find((cell: NotebookCell) => cell.cell_type === 'code').outputs.push(
+        { output_type: 'display_data', data: { 'text/html': '<script>alert(1)</script>' }, metadata: {} });
+      fs.writeFileSync(changed, JSON.stringify(notebook));
+      assert.equal(isTrusted(changed), false);
     });
 
     it('streamed its progress and training log while it ran', () => {

@@ -57,20 +57,23 @@ type LiveChartFactory = (names: string[], series: () => { name: string; y: numbe
  */
 export function sweepChart(labels: string[], option: LiveChartOptions | false | undefined, verbose: number): SweepChart | undefined {
   if (option === false || (option === undefined && verbose === 0)) return undefined;
+  // Check the options first, so a mistake is reported wherever the code runs.
+  const { metric = 'val_acc', minIntervalMs = 1000, ...chartOptions } = option ?? {};
+  const known = METRICS[metric];
+  if (!known) {
+    throw new Error(`runExperiments: liveChart.metric must be one of ${Object.keys(METRICS).join(', ')}; got ${JSON.stringify(metric)}.`);
+  }
+  if (!Number.isFinite(minIntervalMs) || minIntervalMs < 0) {
+    throw new Error(`runExperiments: liveChart.minIntervalMs must be a number of milliseconds >= 0; got ${minIntervalMs}.`);
+  }
+  const given = Object.fromEntries(Object.entries(chartOptions).filter(([, value]) => value !== undefined));
+  const options = { title: known.title, yLabel: known.yLabel, ...given };
+  resolveChartOptions(options); // a bad size or domain fails now, not after training
   const write = kernelWriter();
   if (!write) {
     if (option === undefined) return undefined;
     throw new Error('runExperiments: liveChart draws into a Jupyter notebook run by the tslab kernel, and none is running here; ' +
       'leave liveChart out (or pass liveChart: false) outside a notebook.');
   }
-  const { metric = 'val_acc', minIntervalMs = 1000, ...chartOptions } = option ?? {};
-  const known = METRICS[metric];
-  if (!known) {
-    throw new Error(`runExperiments: liveChart.metric must be one of ${Object.keys(METRICS).join(', ')}; got ${JSON.stringify(metric)}.`);
-  }
-  const given = Object.fromEntries(Object.entries(chartOptions).filter(([, value]) => value !== undefined));
-  const options = { title: known.title, yLabel: known.yLabel, ...given };
-  resolveChartOptions(options); // a bad size or domain fails now, not after training
-
   return new SweepChart(labels, metric, (names, series) => new LiveChart(write, names, series, options, minIntervalMs));
 }
