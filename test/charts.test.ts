@@ -228,7 +228,17 @@ describe('plotlyHtml in a browser page that loads require.js, as nbconvert pages
         leftover: '__descentLabDefine' in window,
         picturesShown: [...document.querySelectorAll('img.descent-lab-chart-static')]
           .filter((img) => getComputedStyle(img).display !== 'none').length,
+        markers: [...document.querySelectorAll('.js-plotly-plot')].map((el) => el.querySelectorAll('.scatterlayer .point').length),
       }));
+      // Hover the second point of the first line of the second chart (SGD, epoch 1, 0.9).
+      const hover = await tab.evaluate(() => {
+        const chart = document.querySelectorAll('.js-plotly-plot')[1] as HTMLElement;
+        (window as unknown as { Plotly: { Fx: { hover(el: HTMLElement, points: object[]): void } } })
+          .Plotly.Fx.hover(chart, [{ curveNumber: 0, pointNumber: 1 }]);
+        return chart.querySelector('.hoverlayer .hovertext')?.textContent ?? '';
+      });
+      assert.equal(hover, 'SGDepoch 1accuracy 0.9000');
+      assert.deepEqual(state.markers, [8, 10], 'a marker on every point');
       assert.deepEqual(errors, []);
       assert.deepEqual(state.traces, [2, 3]);
       assert.deepEqual(state.titles, ['model accuracy on test', 'model accuracy on train']);
