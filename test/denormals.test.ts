@@ -12,7 +12,7 @@ import { initBackend } from '../lib/backend';
 import { loadMnist } from '../lib/data';
 import {
   FLOAT32_MIN_NORMAL, adamStep, flushDenormals, installFastKernels, l2Gradient, momentumStep, rmspropStep,
-  uninstallFastKernels,
+  sgdStep, uninstallFastKernels,
 } from '../lib/kernels';
 import { buildCompile } from '../lib/models';
 import { fit } from '../lib/training';
@@ -45,6 +45,7 @@ const KERNELS: Record<string, (t: tf.Tensor, s: tf.Tensor, g: tf.Tensor) => tf.T
   'momentumStep (Nesterov)': (t, s, g) => Object.values(momentumStep(t, s, g, { learningRate: 0.01, momentum: 0.5, nesterov: true })),
   'rmspropStep': (t, s, g) => Object.values(rmspropStep(t, tf.abs(s), g, { learningRate: 1e-3, decay: 0.9, epsilon: 1e-7 })),
   'l2Gradient': (t, _s, g) => [l2Gradient(g, t, 0.001)],
+  'sgdStep': (t, _s, g) => [sgdStep(t, g, 0.01)],
 };
 
 describe('the fused kernels flush denormals', () => {
@@ -114,6 +115,7 @@ describe('training leaves no denormal in weights or slots', () => {
     ['Adam with the course\'s L2 penalty', 'Adam', { l2: 0.001 }],
     ['Momentum', 'Momentum', {}],
     ['RMSprop', 'RMSprop', {}],
+    ['SGD with an L2 penalty', 'SGD', { l2: 0.001 }],
   ];
   for (const [name, optimizer, options] of runs) {
     it(name, async () => {

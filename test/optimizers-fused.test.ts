@@ -13,9 +13,9 @@ import { installFastKernels, uninstallFastKernels } from '../lib/kernels';
 import { makeOptimizer, OptimizerName } from '../lib/optimizers';
 import { randomValues } from './support/random-values';
 
-/** The kernel each optimizer's fused update runs; SGD has none (two tf ops already). */
+/** The kernel each optimizer's fused update runs. */
 const FUSED_KERNELS: Record<OptimizerName, string | undefined> = {
-  SGD: undefined,
+  SGD: 'DescentLabAddScaled',
   Momentum: 'DescentLabMomentumStep',
   Nesterov: 'DescentLabMomentumStep',
   RMSprop: 'DescentLabRMSpropStep',

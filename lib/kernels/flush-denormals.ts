@@ -14,7 +14,7 @@
  * So the fused optimizer kernels (adam-step, momentum-step, rmsprop-step) read the
  * gradient, and write every new weight and slot, with denormals replaced by 0, and
  * the L2 penalty's gradient is taken with weights too small to give a normal result
- * counted as 0 (see l2-gradient.ts). What that changes: a value that would be below
+ * counted as 0 (see add-scaled.ts). What that changes: a value that would be below
  * 1.18e-38 in magnitude is 0 instead, as in TensorFlow; every other value is
  * unchanged, bit for bit.
  */

@@ -18,12 +18,12 @@ interface WasmBackendInternals {
 const instances = new WeakMap<object, Map<string, WebAssembly.Exports>>();
 
 /**
- * Runs the exported function of a wasm module over `inputs`, writing fresh outputs
- * shaped like `outputsLike`: `call` receives the byte offsets of the inputs, then of
- * the outputs, in memory. The module is instantiated once per backend.
+ * Runs the exported function of a wasm module over `inputs`, writing fresh float32
+ * outputs of the shapes of `outputsLike`: `call` receives the byte offsets of the
+ * inputs, then of the outputs, in memory. The module is instantiated once per backend.
  */
 export function runWasmStep<Exports>(
-  backend: object, moduleBase64: string, inputs: tf.TensorInfo[], outputsLike: tf.TensorInfo[],
+  backend: object, moduleBase64: string, inputs: tf.TensorInfo[], outputsLike: Pick<tf.TensorInfo, 'shape'>[],
   call: (exports: Exports, addresses: number[]) => void,
 ): tf.TensorInfo[] {
   const wasmBackend = backend as unknown as WasmBackendInternals;

@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import { adamStepConfig } from './adam-step';
 import { xnnpackBatchMatMul } from './batch-mat-mul';
 import { sharingIdentity } from './identity';
-import { l2GradientConfig } from './l2-gradient';
+import { addScaledConfig } from './add-scaled';
+import { sparseMatMulConfigs } from './sparse-mat-mul';
 import { momentumStepConfig } from './momentum-step';
 import { rmspropStepConfig } from './rmsprop-step';
 
@@ -20,7 +21,10 @@ export { RMSPROP_STEP, rmspropStep } from './rmsprop-step';
 export type { RMSpropStepCoefficients, RMSpropStepResult } from './rmsprop-step';
 export { isFusedKernelAvailable } from './fused-step';
 export { FLOAT32_MIN_NORMAL, flushDenormals } from './flush-denormals';
-export { L2_GRADIENT, l2Gradient } from './l2-gradient';
+export { ADD_SCALED, addScaled, l2Gradient, sgdStep } from './add-scaled';
+export {
+  MAT_MUL_SKIPPING_ZEROS, TRANSPOSED_MAT_MUL_SKIPPING_ZEROS, matMulSkippingZeros, transposedMatMulSkippingZeros,
+} from './sparse-mat-mul';
 export { xnnpackBatchMatMul } from './batch-mat-mul';
 export { sharingIdentity } from './identity';
 export { sparseCategoricalCrossentropyWithGradient } from './sparse-cross-entropy';
@@ -30,7 +34,7 @@ const BACKEND = 'wasm';
 /** The stock kernels that were replaced, kept so that `uninstallFastKernels` can restore them. */
 const replaced = new Map<string, tf.KernelConfig>();
 /** Kernels this library adds under names of its own. */
-const added: tf.KernelConfig[] = [adamStepConfig, momentumStepConfig, rmspropStepConfig, l2GradientConfig];
+const added: tf.KernelConfig[] = [adamStepConfig, momentumStepConfig, rmspropStepConfig, addScaledConfig, ...sparseMatMulConfigs];
 let installed = false;
 
 function replaceKernel(kernelName: string, makeKernel: (original: tf.KernelFunc) => tf.KernelFunc): void {

@@ -4,10 +4,12 @@
  *     theta <- theta - eta * g
  *
  * Keras: `tf.keras.optimizers.SGD(learning_rate=0.01)` with no momentum.
- * Two tensor ops per variable and no state.
+ * Two tensor ops per variable and no state, or one fused `sgdStep` kernel where
+ * the backend has it (wasm), which flushes denormals to zero as TensorFlow does.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CLASS_NAME_PREFIX, DescentOptimizer, registerOptimizer } from './base';
+import { ADD_SCALED, isFusedKernelAvailable, sgdStep } from '../kernels';
+import { CLASS_NAME_PREFIX, DescentOptimizer, FusedUpdate, registerOptimizer } from './base';
 
 /** Options of {@link sgd}. */
 export interface SGDOptions {
@@ -25,6 +27,12 @@ export class SGD extends DescentOptimizer<tf.Scalar> {
 
   protected stepCoefficients(): tf.Scalar {
     return this.learningRateTensor();
+  }
+
+  protected override fusedUpdate(): FusedUpdate | undefined {
+    if (!isFusedKernelAvailable(ADD_SCALED)) return undefined;
+    const eta = this.learningRate;
+    return (variable, gradient) => [sgdStep(variable, gradient, eta)];
   }
 
   protected updateVariable(variable: tf.Variable, gradient: tf.Tensor, _slots: tf.Variable[],

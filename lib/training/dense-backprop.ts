@@ -13,6 +13,7 @@
  *     hidden       da_{i-1} = dz_i W_i^T;  dz_{i-1} = da_{i-1} * mask_{i-1} * step(z_{i-1}) for relu
  *     weights      dW_i = a_{i-1}^T dz_i + 2 * l2 * W_i;  db_i = colsum(dz_i)
  *
+ * The products with the images skip their black pixels (sparse-mat-mul.ts).
  * The L2 term leaves out weights too small for 2 * l2 * W_i to be a normal float
  * (see `l2Gradient`), as TensorFlow's flush-to-zero would. Only the
  * layer kinds the course uses are understood - Flatten, Dense with relu, linear or
@@ -20,7 +21,8 @@
  * undefined for anything else, so that `fit` falls back to the tape.
  */
 import * as tf from '@tensorflow/tfjs';
-import { l2Gradient } from '../kernels/l2-gradient';
+import { l2Gradient } from '../kernels/add-scaled';
+import { matMulSkippingZeros, transposedMatMulSkippingZeros } from '../kernels/sparse-mat-mul';
 import { crossEntropyHead } from './cross-entropy-head';
 
 type Activation = 'relu' | 'linear' | 'softmax';
@@ -108,7 +110,7 @@ export type DenseStep = {
  * tf.fused.matMul: on wasm it repacks the new kernel matrix at every step, see batch-mat-mul.ts.)
  */
 function denseForward(stage: DenseStage, input: tf.Tensor2D): tf.Tensor2D {
-  const z = tf.matMul(input, stage.kernel);
+  const z = matMulSkippingZeros(input, stage.kernel as tf.Tensor2D);
   const biased = stage.bias ? tf.add(z, stage.bias) : z;
   return (stage.activation === 'relu' ? tf.relu(biased) : biased) as tf.Tensor2D;
 }
@@ -145,7 +147,7 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
     const grads: tf.NamedTensorMap = {};
     for (let i = last; i >= 0; i--) {
       const stage = plan.stages[i];
-      const dKernel = tf.matMul(inputs[i], dz, true, false);
+      const dKernel = transposedMatMulSkippingZeros(inputs[i], dz);
       grads[stage.kernel.name] = stage.l2 > 0 ? l2Gradient(dKernel, stage.kernel, stage.l2) : dKernel;
       if (stage.bias) grads[stage.bias.name] = tf.sum(dz, 0);
       if (i === 0) break;

@@ -1,20 +1,20 @@
-;; The gradient of an L2 penalty added to a variable's gradient, for float32 arrays in the
-;; wasm backend's memory:
-;;   out = g + scale w,   w counted as 0 where |w| < threshold,   the sum flushed to zero if denormal
-;; The caller passes scale = 2 l2 and threshold = 2^-126 / scale: a weight below the threshold would
-;; make scale w denormal, which TensorFlow's flush-to-zero turns into 0; masking the weight first
-;; keeps every operation here on normal floats (no microcode assist; see flush-denormals.ts).
+;; y + scale x with TensorFlow's flush-to-zero made explicit, for float32 arrays in the wasm
+;; backend's memory (add-scaled.ts: an SGD step, or an L2 penalty's gradient):
+;;   out = y + scale x,   x counted as 0 where |x| < threshold,   the sum flushed to zero if denormal
+;; The caller passes threshold = 2^-126 / |scale|: below it, scale x would be denormal, which
+;; flush-to-zero turns into 0; masking x first keeps every operation here on normal floats (no
+;; microcode assist; see flush-denormals.ts).
 ;; The comparisons are on the bits: for floats of one sign, their order is the integers' order.
 ;; Pointers are byte offsets into the imported memory; n is the element count.
-;; Build: node build/scripts/build-wasm-kernels.js (regenerates l2-gradient-wasm.ts).
+;; Build: node build/scripts/build-wasm-kernels.js (regenerates add-scaled-wasm.ts).
 (module
   (import "env" "memory" (memory 1))
-  (func (export "l2Gradient")
-    (param $g i32) (param $w i32) (param $out i32) (param $n i32) (param $scale f32) (param $threshold f32)
+  (func (export "addScaled")
+    (param $y i32) (param $x i32) (param $out i32) (param $n i32) (param $scale f32) (param $threshold f32)
     (local $offset i32) (local $end i32) (local $vectorEnd i32)
     (local $SCALE v128) (local $THRESHOLD v128) (local $MAGNITUDE v128) (local $EXPONENT v128) (local $ZERO v128)
-    (local $wv v128) (local $sv v128)
-    (local $ws f32) (local $ss f32)
+    (local $xv v128) (local $sv v128)
+    (local $xs f32) (local $ss f32)
     (local.set $SCALE (f32x4.splat (local.get $scale)))
     (local.set $THRESHOLD (i32x4.splat (i32.reinterpret_f32 (local.get $threshold))))
     (local.set $MAGNITUDE (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff))
@@ -24,11 +24,11 @@
     (block $vectorsDone
       (loop $vectors
         (br_if $vectorsDone (i32.ge_u (local.get $offset) (local.get $vectorEnd)))
-        (local.set $wv (v128.load (i32.add (local.get $w) (local.get $offset))))
-        (local.set $wv (v128.and (local.get $wv)
-          (i32x4.ge_u (v128.and (local.get $wv) (local.get $MAGNITUDE)) (local.get $THRESHOLD))))
-        (local.set $sv (f32x4.add (v128.load (i32.add (local.get $g) (local.get $offset)))
-                                  (f32x4.mul (local.get $SCALE) (local.get $wv))))
+        (local.set $xv (v128.load (i32.add (local.get $x) (local.get $offset))))
+        (local.set $xv (v128.and (local.get $xv)
+          (i32x4.ge_u (v128.and (local.get $xv) (local.get $MAGNITUDE)) (local.get $THRESHOLD))))
+        (local.set $sv (f32x4.add (v128.load (i32.add (local.get $y) (local.get $offset)))
+                                  (f32x4.mul (local.get $SCALE) (local.get $xv))))
         (v128.store (i32.add (local.get $out) (local.get $offset))
           (v128.andnot (local.get $sv) (i32x4.eq (v128.and (local.get $sv) (local.get $EXPONENT)) (local.get $ZERO))))
         (local.set $offset (i32.add (local.get $offset) (i32.const 16)))
@@ -36,12 +36,12 @@
     (block $scalarsDone
       (loop $scalars
         (br_if $scalarsDone (i32.ge_u (local.get $offset) (local.get $end)))
-        (local.set $ws (f32.load (i32.add (local.get $w) (local.get $offset))))
-        (local.set $ws (select (local.get $ws) (f32.const 0)
-          (i32.ge_u (i32.and (i32.reinterpret_f32 (local.get $ws)) (i32.const 0x7fffffff))
+        (local.set $xs (f32.load (i32.add (local.get $x) (local.get $offset))))
+        (local.set $xs (select (local.get $xs) (f32.const 0)
+          (i32.ge_u (i32.and (i32.reinterpret_f32 (local.get $xs)) (i32.const 0x7fffffff))
                     (i32.reinterpret_f32 (local.get $threshold)))))
-        (local.set $ss (f32.add (f32.load (i32.add (local.get $g) (local.get $offset)))
-                                (f32.mul (local.get $scale) (local.get $ws))))
+        (local.set $ss (f32.add (f32.load (i32.add (local.get $y) (local.get $offset)))
+                                (f32.mul (local.get $scale) (local.get $xs))))
         (f32.store (i32.add (local.get $out) (local.get $offset))
           (select (f32.const 0) (local.get $ss)
             (i32.eqz (i32.and (i32.reinterpret_f32 (local.get $ss)) (i32.const 0x7f800000)))))
