@@ -39,12 +39,32 @@ export async function bundleJupyterLabRenderer(dir: string): Promise<void> {
   });
 }
 
+type Output = { text?: string | string[]; data?: Record<string, unknown> };
+
+/**
+ * The notebook as Jupyter's server hands it to JupyterLab: nbformat's `rejoin_lines` joins the
+ * line lists that .ipynb files store (sources, stream text, non-JSON mime data) into strings.
+ */
+export function asServed(notebook: { cells: { source: string | string[]; outputs?: Output[] }[] }) {
+  const join = (value: unknown) => (Array.isArray(value) ? value.join('') : value);
+  for (const cell of notebook.cells) {
+    cell.source = join(cell.source) as string;
+    for (const output of cell.outputs ?? []) {
+      if (output.text !== undefined) output.text = join(output.text) as string;
+      for (const [mime, value] of Object.entries(output.data ?? {})) {
+        if (mime !== 'application/json' && !mime.endsWith('+json')) output.data![mime] = join(value);
+      }
+    }
+  }
+  return notebook;
+}
+
 /**
  * Writes `<name>.html` into `dir` (which must hold the bundle) with the notebook embedded; open it
  * with `?trusted=1` to render it trusted. Returns the page's path.
  */
 export function jupyterLabPage(dir: string, notebookFile: string, name = path.basename(notebookFile, '.ipynb')): string {
-  const notebook = fs.readFileSync(notebookFile, 'utf8').replace(/</g, '\\u003c');
+  const notebook = JSON.stringify(asServed(JSON.parse(fs.readFileSync(notebookFile, 'utf8')))).replace(/</g, '\\u003c');
   const file = path.join(dir, `${name}.html`);
   fs.writeFileSync(file, `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>${name}</title><link rel="stylesheet" href="renderer.css"></head>
