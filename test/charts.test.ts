@@ -7,8 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { chromium } from 'playwright-core';
 import {
-  CHART_DEFAULTS, Series, plotlyFigure, plotlyHtml, resetPlotlyInclusion, resolveChartOptions, seriesPoints,
-  showChart, svgChart, validateSeries, wholeNumberTicks, writeSvgChart,
+  CHART_DEFAULTS, PLOTLY_MIME, Series, chartBundle, enableInteractiveCharts, plotlyFigure, plotlyHtml, plotlyIsIncluded,
+  plotlyLibraryBundle, resetPlotlyInclusion, resolveChartOptions, seriesPoints, showChart, svgChart, validateSeries,
+  wholeNumberTicks, writeSvgChart,
 } from '../lib/charts';
 import { chromiumPath } from './support/chromium';
 
@@ -94,49 +95,107 @@ describe('series checks', () => {
   });
 });
 
-describe('plotlyHtml', () => {
-  beforeEach(() => resetPlotlyInclusion());
+/** The chart's `text/html` as a DOM, and its static picture decoded back to an SVG document. */
+function chartParts(html: string) {
+  const document = new JSDOM(html).window.document;
+  const picture = document.querySelector('div.descent-lab-chart > img.descent-lab-chart-static');
+  assert.ok(picture, 'the chart holds an img.descent-lab-chart-static');
+  const src = picture.getAttribute('src') ?? '';
+  assert.match(src, /^data:image\/svg\+xml;base64,/);
+  const svg = Buffer.from(src.slice(src.indexOf(',') + 1), 'base64').toString('utf8');
+  const svgDocument = new new JSDOM('').window.DOMParser().parseFromString(svg, 'image/svg+xml');
+  assert.equal(svgDocument.getElementsByTagName('parsererror').length, 0, 'the picture parses as SVG');
+  return { document, picture, svg: svgDocument };
+}
 
-  it('draws one trace per series, named after it, with the titles and the legend', () => {
-    const figure = plotlyFigure(accuracies, resolveChartOptions({ title: 'model accuracy on train' }));
+describe('chartBundle: one output per chart', () => {
+  beforeEach(() => resetPlotlyInclusion());
+  const options = { title: 'model accuracy on train', yLabel: 'train accuracy' };
+
+  it('carries plotly JSON, HTML and plain text', () => {
+    const bundle = chartBundle(accuracies, options);
+    assert.deepEqual(Object.keys(bundle.data).sort(), [PLOTLY_MIME, 'text/html', 'text/plain'].sort());
+    const figure = bundle.data[PLOTLY_MIME] as ReturnType<typeof plotlyFigure>;
     assert.deepEqual(figure.data.map((trace) => trace.name), ['SGD', 'Adam', 'Early Stopping']);
+    assert.match(String(bundle.data['text/plain']), /"model accuracy on train": train accuracy by epoch of SGD, Adam, Early Stopping/);
+  });
+
+  it('has a static picture with one line and one marker per point of each series, the legend, title and axis labels', () => {
+    const { picture, svg } = chartParts(String(chartBundle(accuracies, options).data['text/html']));
+    assert.deepEqual([picture.getAttribute('width'), picture.getAttribute('height')], ['640', '400']);
+    assert.match(picture.getAttribute('alt') ?? '', /model accuracy on train/);
+    assert.equal(svg.querySelectorAll('g[aria-label="line"] path').length, accuracies.length);
+    const points = accuracies.reduce((sum, line) => sum + line.y.length, 0);
+    assert.equal(svg.querySelectorAll('g[aria-label="dot"] circle').length, points, 'a marker on every point');
+    const legend = svg.querySelector('g[aria-label="legend"]');
+    assert.ok(legend);
+    assert.deepEqual([...legend.querySelectorAll('text')].map((text) => text.textContent), accuracies.map((line) => line.name));
+    assert.equal(legend.querySelectorAll('circle').length, accuracies.length, 'legend swatches have markers too');
+    const texts = [...svg.querySelectorAll('text')].map((text) => text.textContent);
+    for (const label of ['model accuracy on train', 'epoch', 'train accuracy']) assert.ok(texts.includes(label), label);
+  });
+
+  it('leaves a NaN point without a marker, as a gap', () => {
+    const { svg } = chartParts(String(chartBundle([{ name: 'SGD', y: [0.5, Number.NaN, 0.7] }]).data['text/html']));
+    assert.equal(svg.querySelectorAll('g[aria-label="dot"] circle').length, 2);
+  });
+
+  it('draws lines with markers in plotly, hovering run, epoch and value', () => {
+    const figure = plotlyFigure(accuracies, resolveChartOptions({ title: 'model accuracy on train' }));
+    assert.deepEqual(figure.data.map((trace) => trace.mode), ['lines+markers', 'lines+markers', 'lines+markers']);
+    assert.equal(figure.data[0].hovertemplate, '<b>%{fullData.name}</b><br>epoch %{x}<br>accuracy %{y:.4f}<extra></extra>');
     assert.deepEqual(figure.data[2].x, [1, 2]);
     assert.deepEqual(figure.layout.xaxis.tickvals, [0, 1, 2, 3]);
     assert.deepEqual([figure.layout.title.text, figure.layout.xaxis.title.text, figure.layout.yaxis.title.text],
       ['model accuracy on train', 'epoch', 'accuracy']);
     assert.equal(figure.layout.showlegend, true);
-    const html = plotlyHtml(accuracies);
-    for (const { name } of accuracies) assert.ok(html.includes(`"name":"${name}"`), `trace ${name} is in the HTML`);
   });
 
-  it('carries plotly.js in the first fragment only, until reset', () => {
-    const first = plotlyHtml(accuracies);
-    const second = plotlyHtml(accuracies);
-    assert.equal(count(first, PLOTLY_BANNER), 1);
-    assert.equal(count(second, PLOTLY_BANNER), 0);
-    assert.ok(second.length < 10_000, `the second fragment is ${second.length} characters`);
-    resetPlotlyInclusion();
-    assert.equal(count(plotlyHtml(accuracies), PLOTLY_BANNER), 1);
+  it('never carries plotly.js, even as the first chart of the process', () => {
+    const long = ['SGD', 'Momentum', 'Nesterov', 'RMSprop', 'Adagrad', 'Adam', 'NAdam']
+      .map((name, i) => ({ name, y: Array.from({ length: 50 }, (_, epoch) => 0.8 + (i + epoch) / 1000) }));
+    const html = String(chartBundle(long).data['text/html']);
+    assert.equal(count(html, PLOTLY_BANNER), 0);
+    assert.ok(html.length < 100_000, `a 7-run, 50-epoch chart is ${html.length} characters`);
+    assert.equal(plotlyIsIncluded(), false);
   });
 
-  it('hides define while plotly.js runs and puts it back after', () => {
-    const scripts = [...new JSDOM(plotlyHtml(accuracies)).window.document.querySelectorAll('script')]
-      .map((script) => script.textContent ?? '');
-    assert.equal(scripts.length, 4);
-    assert.match(scripts[0], /window\.__descentLabDefine = window\.define; window\.define = undefined;/);
-    assert.ok(scripts[1].includes(PLOTLY_BANNER));
-    assert.match(scripts[2], /window\.define = window\.__descentLabDefine;/);
-    assert.match(scripts[3], /Plotly\.newPlot/);
+  it('keeps the plotly div hidden and empty until a script draws it, with one script that cannot be closed early', () => {
+    const html = String(chartBundle([{ name: '</script><b>x', y: [1] }]).data['text/html']);
+    const { document } = chartParts(html);
+    const div = document.querySelector('.descent-lab-chart-plotly');
+    assert.equal(div?.getAttribute('style'), 'display:none');
+    assert.equal(div?.childNodes.length, 0);
+    assert.equal(count(html, '</script>'), 1);
+    assert.doesNotMatch(html, /did not load/);
   });
 
   it('gives every chart its own div id', () => {
-    const id = (html: string) => /<div id="([^"]+)"/.exec(html)?.[1];
-    assert.notEqual(id(plotlyHtml(accuracies)), id(plotlyHtml(accuracies)));
+    const id = (html: string) => /id="(descent-lab-chart-[^"]+)"/.exec(html)?.[1];
+    const html = () => String(chartBundle(accuracies).data['text/html']);
+    assert.notEqual(id(html()), id(html()));
+  });
+});
+
+describe('the plotly.js library output', () => {
+  beforeEach(() => resetPlotlyInclusion());
+
+  it('carries plotly.js once, with define hidden while it runs and put back after', () => {
+    const html = String(plotlyLibraryBundle().data['text/html']);
+    assert.equal(count(html, PLOTLY_BANNER), 1);
+    assert.equal(plotlyIsIncluded(), true);
+    const scripts = [...new JSDOM(html).window.document.querySelectorAll('script')].map((script) => script.textContent ?? '');
+    assert.equal(scripts.length, 3);
+    assert.match(scripts[0], /window\.__descentLabDefine = window\.define; window\.define = undefined;/);
+    assert.ok(scripts[1].includes(PLOTLY_BANNER));
+    assert.match(scripts[2], /window\.define = window\.__descentLabDefine;/);
   });
 
-  it('keeps a series name from closing the script early', () => {
-    const html = plotlyHtml([{ name: '</script><b>x', y: [1] }]);
-    assert.equal(count(html, '</script>'), 4);
+  it('comes before the first plotlyHtml fragment of a process only, until reset', () => {
+    assert.equal(count(plotlyHtml(accuracies), PLOTLY_BANNER), 1);
+    assert.equal(count(plotlyHtml(accuracies), PLOTLY_BANNER), 0);
+    resetPlotlyInclusion();
+    assert.equal(count(plotlyHtml(accuracies), PLOTLY_BANNER), 1);
   });
 });
 
@@ -144,7 +203,7 @@ describe('plotlyHtml in a browser page that loads require.js, as nbconvert pages
   const skip = !existsSync(chromiumPath) ? `${chromiumPath} is missing (apt-get install chromium)`
     : !existsSync(REQUIRE_JS) ? `${REQUIRE_JS} is missing (apt-get install libjs-requirejs)` : false;
 
-  it('draws every chart, even one whose script runs before plotly.js has loaded, and keeps define', { skip }, async () => {
+  it('draws every chart, even one whose script runs before plotly.js has loaded, hides its picture and keeps define', { skip }, async () => {
     resetPlotlyInclusion();
     const first = plotlyHtml(accuracies, { title: 'model accuracy on train' });
     const second = plotlyHtml(accuracies.slice(0, 2), { title: 'model accuracy on test' });
@@ -167,24 +226,61 @@ describe('plotlyHtml in a browser page that loads require.js, as nbconvert pages
         defineKept: (window as unknown as { define: unknown; requireJsDefine: unknown }).define ===
           (window as unknown as { requireJsDefine: unknown }).requireJsDefine,
         leftover: '__descentLabDefine' in window,
+        picturesShown: [...document.querySelectorAll('img.descent-lab-chart-static')]
+          .filter((img) => getComputedStyle(img).display !== 'none').length,
+        markers: [...document.querySelectorAll('.js-plotly-plot')].map((el) => el.querySelectorAll('.scatterlayer .point').length),
       }));
+      // Hover the second point of the first line of the second chart (SGD, epoch 1, 0.9).
+      const hover = await tab.evaluate(() => {
+        const chart = document.querySelectorAll('.js-plotly-plot')[1] as HTMLElement;
+        (window as unknown as { Plotly: { Fx: { hover(el: HTMLElement, points: object[]): void } } })
+          .Plotly.Fx.hover(chart, [{ curveNumber: 0, pointNumber: 1 }]);
+        return chart.querySelector('.hoverlayer .hovertext')?.textContent ?? '';
+      });
+      assert.equal(hover, 'SGDepoch 1accuracy 0.9000');
+      assert.deepEqual(state.markers, [8, 10], 'a marker on every point');
       assert.deepEqual(errors, []);
       assert.deepEqual(state.traces, [2, 3]);
       assert.deepEqual(state.titles, ['model accuracy on test', 'model accuracy on train']);
       assert.equal(state.defineKept, true);
       assert.equal(state.leftover, false);
+      assert.equal(state.picturesShown, 0, 'the static pictures give way to the drawn charts');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('keeps the static picture, loaded and with no error text, when plotly.js never comes', { skip }, async () => {
+    const page = join(scratchDir(), 'no-plotly.html');
+    writeFileSync(page, `<!doctype html><html><head><meta charset="utf-8"></head><body>${chartBundle(accuracies).data['text/html']}</body></html>`);
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const tab = await browser.newPage();
+      const errors: string[] = [];
+      tab.on('pageerror', (error) => errors.push(error.message));
+      await tab.goto(pathToFileURL(page).href);
+      await tab.waitForTimeout(1500);
+      const state = await tab.evaluate(() => {
+        const img = document.querySelector<HTMLImageElement>('img.descent-lab-chart-static')!;
+        const box = img.getBoundingClientRect();
+        return { loaded: img.complete && img.naturalWidth > 0, width: box.width, height: box.height,
+          text: document.body.innerText.trim(), plotlyBox: document.querySelector('.descent-lab-chart-plotly')!.getBoundingClientRect().height };
+      });
+      assert.deepEqual(errors, []);
+      assert.deepEqual(state, { loaded: true, width: 640, height: 400, text: '', plotlyBox: 0 });
     } finally {
       await browser.close();
     }
   });
 });
 
-describe('showChart', () => {
-  it('says what to use instead when no tslab kernel runs, and keeps plotly.js for the next chart', () => {
+describe('showChart and enableInteractiveCharts outside a kernel', () => {
+  it('say what to use instead when no tslab kernel runs, and keep plotly.js for the next chart', () => {
     resetPlotlyInclusion();
     assert.throws(() => showChart(accuracies),
       /showChart draws into a Jupyter notebook run by the tslab kernel, and none is running here\. Outside a notebook, use plotlyHtml\(\)/);
-    assert.equal(count(plotlyHtml(accuracies), PLOTLY_BANNER), 1);
+    assert.throws(() => enableInteractiveCharts(), /enableInteractiveCharts draws into a Jupyter notebook run by the tslab kernel/);
+    assert.equal(plotlyIsIncluded(), false);
   });
 });
 

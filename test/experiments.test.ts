@@ -93,6 +93,17 @@ test('runExperiments names a failing run and keeps the runs that finished', asyn
   await assert.rejects(runExperiments([{ label: 'A' }, { label: 'A' }], { ...tiny, cacheDir }), /the label "A" is used twice/);
 });
 
+test('runExperiments checks its live chart options before training, and needs a kernel only when one is asked for', async () => {
+  const cacheDir = freshDir();
+  const specs = [{ label: 'SGD' }];
+  await assert.rejects(runExperiments(specs, { ...tiny, cacheDir, liveChart: { metric: 'val_accuracy' } }),
+    /liveChart\.metric must be one of val_acc, acc, val_loss, loss, lr; got "val_accuracy"/);
+  await assert.rejects(runExperiments(specs, { ...tiny, cacheDir, liveChart: { width: -1 } }), /Chart width must be a positive number/);
+  await assert.rejects(runExperiments(specs, { ...tiny, cacheDir, liveChart: { title: 'SGD' } }),
+    /liveChart draws into a Jupyter notebook run by the tslab kernel, and none is running here; leave liveChart out \(or pass liveChart: false\)/);
+  assert.deepEqual(readdirSync(cacheDir), [], 'nothing was trained');
+});
+
 test('every course run is one the notebooks ask for, so pre-training serves them', () => {
   const { COURSE_EXPERIMENTS } = require('../lib/experiments') as typeof import('../lib/experiments');
   const notebooks = { optimizers: '01-optimizers', schedules: '02-learning-rate-schedules', regularization: '03-regularization' };

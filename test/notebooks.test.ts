@@ -11,13 +11,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cellSource, executeNotebook, ExecuteResult, NotebookCell, readCells } from '../scripts/jupyter/notebook-runner';
+import { spawnSync } from 'node:child_process';
+import { cellSource, executeNotebook, ExecuteResult, NotebookCell, prepareJupyter, readCells } from '../scripts/jupyter/notebook-runner';
 import { courseNotebooks } from '../scripts/jupyter/paths';
 import { inspectPage, PageReport } from './support/chromium';
 
-/** The charts each notebook draws, in order: title and number of lines. */
+/** The charts each notebook draws, in order: title and number of lines (live charts of the sweeps included). */
 const expectedCharts: Record<string, [title: string, traces: number][]> = {
   '01-optimizers': [
+    ['model accuracy on test, while training', 7],
     ['model accuracy on train', 7],
     ['model accuracy on test', 7],
   ],
@@ -25,14 +27,24 @@ const expectedCharts: Record<string, [title: string, traces: number][]> = {
     ['time-based decay', 1],
     ['step decay', 1],
     ['exponential decay', 1],
+    ['schedules: accuracy on test, while training', 3],
+    ['accuracy on test, while training', 1],
     ['model accuracy on train', 4],
     ['model accuracy on test', 4],
   ],
   '03-regularization': [
+    ['accuracy on test, while training', 1],
+    ['accuracy on test, while training', 1],
+    ['accuracy on test, while training', 1],
+    ['dropout: accuracy on test, while training', 2],
     ['dropout: accuracy on train and on test', 4],
     ['model accuracy on test', 4],
   ],
 };
+
+const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+const PLOTLY_BANNER = 'plotly.js v3.7.0';
+const MB = 1024 * 1024;
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-notebooks-'));
 const outDir = path.join(workDir, 'out');
@@ -47,11 +59,25 @@ function outputText(cell: NotebookCell): string {
   }).join('');
 }
 
-function chartOutputs(cells: NotebookCell[]): string[] {
-  return cells.flatMap((cell) => cell.outputs ?? [])
-    .map((output) => output.data?.['text/html'])
-    .map((html) => (Array.isArray(html) ? html.join('') : String(html ?? '')))
-    .filter((html) => html.includes('id="descent-lab-chart-'));
+type Output = NonNullable<NotebookCell['outputs']>[number];
+
+/** The chart outputs of some cells: the ones that hold a plotly figure. */
+function chartOutputs(cells: NotebookCell[]): Output[] {
+  return cells.flatMap((cell) => cell.outputs ?? []).filter((output) => output.data?.[PLOTLY_MIME] !== undefined);
+}
+
+/** An output's text/html as one string. */
+function htmlOf(output: Output): string {
+  const html = output.data?.['text/html'];
+  return Array.isArray(html) ? html.join('') : String(html ?? '');
+}
+
+/** What Jupyter's notary (as `jupyter trust --check` uses it) says of a notebook file on this machine. */
+function isTrusted(file: string): boolean {
+  const check = spawnSync(prepareJupyter(), ['-c', 'import sys, nbformat\nfrom nbformat.sign import NotebookNotary\n' +
+    'print(NotebookNotary().check_signature(nbformat.read(sys.argv[1], as_version=4)))', file], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr);
+  return check.stdout.trim() === 'True';
 }
 
 /** The cell whose source contains `text`, with its outputs. */
@@ -88,9 +114,41 @@ for (const [name, charts] of Object.entries(expectedCharts)) {
       }
     });
 
-    it(`draws ${charts.length} Plotly chart(s), one display each`, () => {
+    it(`draws ${charts.length} chart(s), one display each: plotly JSON, HTML with a static picture, plain text`, () => {
+      const outputs = chartOutputs(readCells(results.get(name)!.executedPath));
+      assert.deepEqual(outputs.map((output) => (output.data![PLOTLY_MIME] as { layout: { title: { text: string } } }).layout.title.text),
+        charts.map(([title]) => title));
+      for (const output of outputs) {
+        assert.deepEqual(Object.keys(output.data!).sort(), [PLOTLY_MIME, 'text/html', 'text/plain']);
+        assert.match(htmlOf(output), /<div class="descent-lab-chart">\n<img class="descent-lab-chart-static" src="data:image\/svg\+xml;base64,/);
+        assert.equal(htmlOf(output).includes(PLOTLY_BANNER), false, 'no chart output carries plotly.js');
+      }
+    });
+
+    it('carries plotly.js once, in the output of its first code cell', () => {
       const cells = readCells(results.get(name)!.executedPath);
-      assert.equal(chartOutputs(cells).length, charts.length);
+      const carriers = cells.flatMap((cell, index) => (cell.outputs ?? [])
+        .filter((output) => htmlOf(output).includes(PLOTLY_BANNER)).map(() => index));
+      assert.deepEqual(carriers, [1]);
+    });
+
+    it('stays small: the notebook at most 8 MB, its HTML page at most 10 MB', () => {
+      const { executedPath, htmlPath } = results.get(name)!;
+      const sizes = { notebook: fs.statSync(executedPath).size, html: fs.statSync(htmlPath!).size };
+      console.log(`${name}: notebook ${(sizes.notebook / MB).toFixed(2)} MB, HTML ${(sizes.html / MB).toFixed(2)} MB`);
+      assert.ok(sizes.notebook <= 8 * MB, `the notebook is ${sizes.notebook} bytes`);
+      assert.ok(sizes.html <= 10 * MB, `the HTML page is ${sizes.html} bytes`);
+    });
+
+    it('is signed, so Jupyter on this machine trusts it (and would not trust it changed)', () => {
+      const executed = results.get(name)!.executedPath;
+      assert.equal(isTrusted(executed), true);
+      const changed = path.join(workDir, `${name}.changed.ipynb`);
+      const notebook = JSON.parse(fs.readFileSync(executed, 'utf8'));
+      notebook.cells.find((cell: NotebookCell) => cell.cell_type === 'code').outputs.push(
+        { output_type: 'display_data', data: { 'text/html': '<script>alert(1)</script>' }, metadata: {} });
+      fs.writeFileSync(changed, JSON.stringify(notebook));
+      assert.equal(isTrusted(changed), false);
     });
 
     it('streamed its progress and training log while it ran', () => {
@@ -109,6 +167,15 @@ describe('the notebooks work together through the results cache', () => {
       assert.match(log, new RegExp(`\\[${label}\\] Epoch 2/2`));
     }
     assert.match(log, /2000\/2000/);
+  });
+
+  it("notebook 1's sweep ends with its live chart finished: every epoch of every run, updated in place while it ran", () => {
+    const cell = cellWith(readCells(results.get('01-optimizers')!.executedPath), 'dl.runExperiments([');
+    const [live] = chartOutputs([cell]);
+    const figure = live.data![PLOTLY_MIME] as { data: { name: string; y: number[] }[] };
+    assert.deepEqual(figure.data.map((trace) => [trace.name, trace.y.length]),
+      ['SGD', 'Momentum', 'Nesterov', 'RMSprop', 'Adagrad', 'Adam', 'NAdam'].map((label) => [label, 2]));
+    assert.match(logs.get('01-optimizers') ?? '', /\[01-optimizers\] {3}\(live chart: \d+ updates?\)/);
   });
 
   it("notebook 2 takes its Constant run from notebook 1's SGD run", () => {

@@ -1,7 +1,14 @@
+export type { MimeBundle } from './bundle';
+export { PLOTLY_MIME, chartBundle, plotlyHtml, plotlyLibraryBundle } from './bundle';
+export { kernelWriter } from './kernel';
+export type { KernelWriter } from './kernel';
+export { LiveChart } from './live';
+export type { LiveChartOptions } from './live';
 export type { ChartOptions, ResolvedChartOptions } from './options';
 export { CHART_DEFAULTS, resolveChartOptions } from './options';
-export { plotlyFigure, plotlyHtml, resetPlotlyInclusion } from './plotly';
+export { plotlyFigure, plotlyIsIncluded, resetPlotlyInclusion } from './plotly';
+export type { PlotlyFigure } from './plotly';
 export type { Series, SeriesPoint } from './series';
 export { seriesPoints, seriesX, validateSeries, wholeNumberTicks } from './series';
-export { showChart } from './show';
-export { svgChart, writeSvgChart } from './svg';
+export { enableInteractiveCharts, showChart } from './show';
+export { svgChart, svgChartSync, writeSvgChart } from './svg';

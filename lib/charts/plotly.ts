@@ -1,20 +1,21 @@
 /**
- * Interactive line charts as HTML fragments drawn by plotly.js, for notebook outputs.
- *
- * A fragment works in JupyterLab, the classic Notebook and pages exported by
- * `jupyter nbconvert --to html`. The first fragment of a process carries the
- * 4.8 MB plotly.js library inline, so a saved notebook draws offline; later
- * fragments only call `window.Plotly`, waiting briefly if it is not there yet.
+ * The plotly.js side of a chart: the figure (what `application/vnd.plotly.v1+json` holds and
+ * what the chart's script draws) and the library itself, which travels in an output of its own
+ * so that no chart output carries its 4.8 MB.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ChartOptions, ResolvedChartOptions, resolveChartOptions } from './options';
-import { Series, seriesX, validateSeries, wholeNumberTicks } from './series';
+import { ResolvedChartOptions } from './options';
+import { Series, seriesX, wholeNumberTicks } from './series';
 
 let plotlyIncluded = false;
 let plotlySource: string | undefined;
 
-/** Makes the next `plotlyHtml` fragment carry plotly.js again, as after a kernel restart. */
+/** Whether this process has already put plotly.js into a page or notebook output. */
+export function plotlyIsIncluded(): boolean {
+  return plotlyIncluded;
+}
+
+/** Makes the next chart carry plotly.js again (in its own output), as after a kernel restart. */
 export function resetPlotlyInclusion(): void {
   plotlyIncluded = false;
 }
@@ -25,22 +26,36 @@ function plotlyLibrary(): string {
 }
 
 /**
- * Three scripts, so the last runs even if plotly.js throws. The classic Notebook and
- * nbconvert pages load require.js, whose global `define` makes a UMD bundle register as
- * an anonymous AMD module ("Mismatched anonymous define()") instead of setting
- * `window.Plotly`; plotly.js runs with `define` hidden, which is then put back.
+ * plotly.js as three scripts, so the last runs even if plotly.js throws. The classic Notebook
+ * and nbconvert pages load require.js, whose global `define` makes a UMD bundle register as an
+ * anonymous AMD module ("Mismatched anonymous define()") instead of setting `window.Plotly`;
+ * plotly.js runs with `define` hidden, which is then put back. Marks the library as included.
  */
-function libraryScripts(): string {
+export function plotlyLibraryHtml(): string {
+  plotlyIncluded = true;
   return '<script>window.__descentLabDefine = window.define; window.define = undefined;</script>\n' +
     `<script>${plotlyLibrary()}</script>\n` +
     '<script>window.define = window.__descentLabDefine; delete window.__descentLabDefine;</script>\n';
 }
 
-/** The plotly.js figure: one line trace per series, a legend and the axis titles. */
+/** The plotly.js version that `plotlyLibraryHtml` carries, e.g. `'3.7.0'`. */
+export function plotlyVersion(): string {
+  return (require('plotly.js-dist-min/package.json') as { version: string }).version;
+}
+
+/** Hover text: the run, the epoch (x) and the value, as the course's readers ask for them. */
+function hoverTemplate(options: ResolvedChartOptions): string {
+  return `<b>%{fullData.name}</b><br>${options.xLabel} %{x}<br>${options.yLabel} %{y:.4f}<extra></extra>`;
+}
+
+/** The plotly.js figure: one line with point markers per series ('-o', as the course plots), a legend, the titles. */
 export function plotlyFigure(series: readonly Series[], options: ResolvedChartOptions) {
   const ticks = wholeNumberTicks(series);
+  const hovertemplate = hoverTemplate(options);
   return {
-    data: series.map((line) => ({ type: 'scatter', mode: 'lines', name: line.name, x: seriesX(line), y: line.y })),
+    data: series.map((line) => ({
+      type: 'scatter', mode: 'lines+markers', name: line.name, x: seriesX(line), y: line.y, hovertemplate,
+    })),
     layout: {
       title: { text: options.title },
       xaxis: { title: { text: options.xLabel }, ...(ticks ? { tickvals: ticks } : {}) },
@@ -53,49 +68,5 @@ export function plotlyFigure(series: readonly Series[], options: ResolvedChartOp
   };
 }
 
-/** JSON that is safe inside a <script> element: no `</script>` can close it early. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
-}
-
-const WAIT_FOR_PLOTLY_MS = 10_000;
-
-function drawScript(id: string, figure: ReturnType<typeof plotlyFigure>): string {
-  // Draw at once when plotly.js and the div are there; otherwise poll, since
-  // JupyterLab may run a later output's script before an earlier one has loaded.
-  return `<script>
-(function () {
-  var id = ${scriptJson(id)};
-  var figure = ${scriptJson(figure)};
-  function ready() { return window.Plotly && document.getElementById(id); }
-  function draw() { window.Plotly.newPlot(id, figure.data, figure.layout, figure.config); }
-  if (ready()) { draw(); return; }
-  var waited = 0;
-  var timer = setInterval(function () {
-    waited += 50;
-    if (ready()) { clearInterval(timer); draw(); }
-    else if (waited >= ${WAIT_FOR_PLOTLY_MS}) {
-      clearInterval(timer);
-      var div = document.getElementById(id);
-      if (div) div.textContent = 'plotly.js did not load: it comes with the first chart of the kernel session; ' +
-        'run that cell again, or call resetPlotlyInclusion() before drawing this chart.';
-    }
-  }, 50);
-})();
-</script>`;
-}
-
-/**
- * An HTML fragment (a div and scripts) that draws an interactive line chart with
- * plotly.js, one named trace per series. The first fragment of a process carries
- * plotly.js itself; later ones reuse it (see `resetPlotlyInclusion`).
- */
-export function plotlyHtml(series: readonly Series[], options: ChartOptions = {}): string {
-  validateSeries(series);
-  const resolved = resolveChartOptions(options);
-  const id = `descent-lab-chart-${randomBytes(6).toString('hex')}`;
-  const library = plotlyIncluded ? '' : libraryScripts();
-  plotlyIncluded = true;
-  return `<div id="${id}" style="width:${resolved.width}px;height:${resolved.height}px"></div>\n` +
-    library + drawScript(id, plotlyFigure(series, resolved));
-}
+/** A figure as `plotlyFigure` makes it. */
+export type PlotlyFigure = ReturnType<typeof plotlyFigure>;

@@ -1,36 +1,38 @@
-/** Shows a chart in the output of a tslab notebook cell. */
-import { dirname, join } from 'node:path';
-import type { Display } from 'tslab';
+/** Shows charts in the output of a tslab notebook cell. */
 import { ChartOptions } from './options';
-import { plotlyHtml } from './plotly';
+import { chartBundle, plotlyLibraryBundle } from './bundle';
+import { KernelWriter, requireKernelWriter } from './kernel';
+import { plotlyIsIncluded } from './plotly';
 import { Series, validateSeries } from './series';
-
-const TSLAB_JUPYTER_MODULE = join('tslab', 'dist', 'jupyter.js');
+import { preloadSvgRenderer } from './svg';
 
 /**
- * The display of the tslab copy that runs this kernel. It is usually the project's
- * node_modules/tslab, the one `require('tslab')` finds, but a kernel started from
- * another install has its own copy, whose display is the only one that can write to
- * the notebook (the others say "Not ready"). So look for the loaded copy whose
- * Jupyter connection is live: tslab sets `lastWriteDisplayData` when a cell runs.
+ * Displays plotly.js in an output of its own, so that the charts of this notebook draw
+ * interactively where scripts run. Call it in a notebook's first code cell: every call
+ * displays the library again, because a re-run cell takes its old outputs (and so the
+ * library) with it, and the saved notebook needs one copy.
  */
-function kernelDisplay(): Display {
-  for (const [file, loaded] of Object.entries(require.cache)) {
-    if (file.endsWith(TSLAB_JUPYTER_MODULE) && loaded?.exports?.lastWriteDisplayData) {
-      return (require(join(dirname(file), 'public.js')) as typeof import('tslab')).display;
-    }
-  }
-  throw new Error('showChart draws into a Jupyter notebook run by the tslab kernel, and none is running here. ' +
-    'Outside a notebook, use plotlyHtml() for an HTML page or svgChart()/writeSvgChart() for an SVG file.');
+export function enableInteractiveCharts(): void {
+  requireKernelWriter('enableInteractiveCharts')(plotlyLibraryBundle());
+  // The static pictures need jsdom and Plot: loading them here keeps a live chart's first redraw short.
+  preloadSvgRenderer();
+}
+
+/** Puts plotly.js in its own output before the first chart of a process, unless a cell already did. */
+export function ensurePlotlyShown(write: KernelWriter): void {
+  if (!plotlyIsIncluded()) write(plotlyLibraryBundle());
 }
 
 /**
- * Draws an interactive plotly.js line chart, one line per series, under the
- * running tslab cell (one `text/html` output; tslab sends one MIME type per call).
+ * Draws a line chart, one line with point markers per series, under the running tslab cell:
+ * one output, interactive (plotly.js) where scripts run, a static picture of the same chart
+ * elsewhere (see `chartBundle`).
  */
 export function showChart(series: readonly Series[], options: ChartOptions = {}): void {
   validateSeries(series);
-  // Find the display first, so a failed call does not use up the fragment that carries plotly.js.
-  const display = kernelDisplay();
-  display.html(plotlyHtml(series, options));
+  const write = requireKernelWriter('showChart');
+  // Render before writing anything, so a bad option leaves no stray library output behind.
+  const bundle = chartBundle(series, options);
+  ensurePlotlyShown(write);
+  write(bundle);
 }

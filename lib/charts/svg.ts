@@ -1,6 +1,7 @@
 /**
  * Line charts as standalone SVG files, drawn on the server by Observable Plot in
- * a jsdom document: for reports, READMEs and pages that cannot run JavaScript.
+ * a jsdom document: for reports, READMEs, pages that cannot run JavaScript, and
+ * the static picture inside every notebook chart output.
  */
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -19,7 +20,10 @@ const LEGEND_GAP = 16;
 const TOP_MARGIN = 10;
 const MARGIN_LEFT = 50;
 
+const MARKER_RADIUS = 2.5;
+
 let plotModule: Promise<PlotModule> | undefined;
+let plotLoaded: PlotModule | undefined;
 
 /**
  * Loads @observablehq/plot, which is ESM-only, from this CommonJS build. TypeScript
@@ -31,8 +35,26 @@ let plotModule: Promise<PlotModule> | undefined;
  */
 function loadPlot(): Promise<PlotModule> {
   const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<PlotModule>;
-  plotModule ??= importModule(pathToFileURL(require.resolve('@observablehq/plot')).href);
+  plotModule ??= importModule(pathToFileURL(require.resolve('@observablehq/plot')).href)
+    .then((module) => (plotLoaded ??= module));
   return plotModule;
+}
+
+/**
+ * The Plot module, loaded synchronously, for `showChart`, which must draw before its cell
+ * ends (tslab would print a returned promise instead of awaiting it). Node 20.19 and later
+ * `require` ESM without top-level await; on older Nodes only a module already loaded by
+ * `loadPlot` is at hand.
+ */
+function plotNow(): PlotModule {
+  if (plotLoaded) return plotLoaded;
+  try {
+    plotLoaded = require('@observablehq/plot') as PlotModule;
+    return plotLoaded;
+  } catch (error) {
+    throw new Error(`Node ${process.version} cannot load the ESM-only @observablehq/plot synchronously ` +
+      `(${(error as Error).message}); use Node 20.19 or later, or await svgChart() once before drawing.`);
+  }
 }
 
 function svgElement(document: Document, tag: string, attributes: Record<string, string | number>): SVGElement {
@@ -60,6 +82,9 @@ function legend(
     const y = row * LEGEND_ROW_HEIGHT + LEGEND_ROW_HEIGHT / 2;
     group.append(svgElement(document, 'line',
       { x1: x, x2: x + LEGEND_SWATCH_WIDTH, y1: y, y2: y, stroke: colors(name), 'stroke-width': 2 }));
+    // The course plots '-o': a swatch is a line with a point marker on it, like the curves.
+    group.append(svgElement(document, 'circle',
+      { cx: x + LEGEND_SWATCH_WIDTH / 2, cy: y, r: MARKER_RADIUS, fill: colors(name) }));
     const label = svgElement(document, 'text', { x: x + LEGEND_SWATCH_WIDTH + 6, y, dy: '0.32em' });
     label.textContent = name;
     group.append(label);
@@ -90,6 +115,7 @@ function render(Plot: PlotModule, document: Document, series: readonly Series[],
   root.append(key.element);
   top += key.rows * LEGEND_ROW_HEIGHT;
   const ticks = wholeNumberTicks(series);
+  const points = seriesPoints(series);
   const plot = Plot.plot({
     document,
     width: options.width,
@@ -99,22 +125,33 @@ function render(Plot: PlotModule, document: Document, series: readonly Series[],
     x: { label: options.xLabel, labelAnchor: 'center', labelArrow: 'none', ...(ticks ? { ticks, tickFormat: 'd' } : {}) },
     y: { label: options.yLabel, labelAnchor: 'center', labelArrow: 'none', grid: true, domain: options.yDomain },
     color: { type: 'categorical', domain: names },
-    marks: [Plot.line(seriesPoints(series), { x: 'x', y: 'y', z: 'name', stroke: 'name' })],
+    marks: [
+      Plot.line(points, { x: 'x', y: 'y', z: 'name', stroke: 'name' }),
+      // NaN values (a diverged run) are left out here as they leave a gap in the line.
+      Plot.dot(points.filter((point) => !Number.isNaN(point.y)), { x: 'x', y: 'y', fill: 'name', r: MARKER_RADIUS }),
+    ],
   });
   plot.setAttribute('y', String(top));
   root.append(plot);
   return root;
 }
 
+/** Loads jsdom and Plot now (about half a second), so that the first chart drawn later does not stall. */
+export function preloadSvgRenderer(): void {
+  plotNow();
+  require('jsdom');
+}
+
 /**
- * Renders the chart to a standalone SVG document (xmlns set, parses as XML): one
- * line per series in Plot's categorical colors, a legend, axis labels and the title.
+ * Renders the chart to a standalone SVG document (xmlns set, parses as XML) at once: one
+ * line with point markers per series in Plot's categorical colors, a legend, axis labels
+ * and the title. Loads jsdom and Plot on first use (about half a second).
  */
-export async function svgChart(series: readonly Series[], options: ChartOptions = {}): Promise<string> {
+export function svgChartSync(series: readonly Series[], options: ChartOptions = {}): string {
   validateSeries(series);
   const resolved = resolveChartOptions(options);
-  // jsdom takes a while to load: only charts rendered on the server pay for it.
-  const [Plot, { JSDOM }] = await Promise.all([loadPlot(), import('jsdom')]);
+  const Plot = plotNow();
+  const { JSDOM } = require('jsdom') as typeof import('jsdom');
   const { window } = new JSDOM('');
   try {
     const svg = render(Plot, window.document, series, resolved);
@@ -122,6 +159,13 @@ export async function svgChart(series: readonly Series[], options: ChartOptions 
   } finally {
     window.close();
   }
+}
+
+/** `svgChartSync`, loading Plot asynchronously first, so it works on every Node 20. */
+export async function svgChart(series: readonly Series[], options: ChartOptions = {}): Promise<string> {
+  validateSeries(series);
+  await loadPlot();
+  return svgChartSync(series, options);
 }
 
 /** Writes `svgChart(series, options)` to `path`. */

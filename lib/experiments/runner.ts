@@ -3,17 +3,20 @@
  * regularisers - with finished runs served from the results cache and the rest
  * trained in parallel, one worker thread (with its own backend) per core.
  * Each run's Keras log is printed line by line with its label in front; while
- * epochs run, one status line shows every run's progress.
+ * epochs run, one status line shows every run's progress, and in a notebook one
+ * live chart shows every run's curve growing.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { initBackend } from '../backend';
 import { courseSettings, type CourseSettings } from '../settings';
+import type { LiveChartOptions } from '../charts';
 import type { History } from '../training/history';
 import { stdoutSink, type OutputSink } from '../training/progress';
 import { ResultsCache, cacheKey, cacheKeyFields } from './cache';
 import { runExperiment, type ExperimentSpec } from './spec';
+import { sweepChart, type SweepChart } from './live-sweep';
 import type { FromWorker, ToWorker } from './worker';
 
 export interface RunExperimentsOptions extends Partial<CourseSettings> {
@@ -27,6 +30,12 @@ export interface RunExperimentsOptions extends Partial<CourseSettings> {
   verbose?: 0 | 1;
   /** Where the logs go. Defaults to stdout. */
   output?: OutputSink;
+  /**
+   * One chart in the running notebook cell, updated in place as epochs finish (at most once a
+   * second), with cached runs drawn at once; it ends as the finished chart. `false` turns it off.
+   * Defaults to on (metric `'val_acc'`) inside a tslab kernel when `verbose` is 1, else off.
+   */
+  liveChart?: LiveChartOptions | false;
 }
 
 /** Splits one run's output into whole lines and the line being redrawn (its progress bar). */
@@ -107,6 +116,7 @@ function checkLabels(specs: ExperimentSpec[]): void {
 async function trainInWorkers(
   jobs: { spec: ExperimentSpec; log: RunLog }[], settings: CourseSettings, threads: number,
   printer: SweepPrinter, interactive: boolean, onDone: (index: number, history: History) => void,
+  onEpoch: (index: number, epoch: number, logs: Record<string, number>) => void,
 ): Promise<void> {
   let next = 0;
   const failures: string[] = [];
@@ -124,6 +134,7 @@ async function trainInWorkers(
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') sendNext();
       else if (message.type === 'log') printer.print(jobs[message.id].log, message.text);
+      else if (message.type === 'epoch') onEpoch(message.id, message.epoch, message.logs);
       else if (message.type === 'done') { onDone(message.id, message.history); sendNext(); }
       else { failures.push(`"${jobs[message.id].spec.label}": ${message.message}`); sendNext(); }
     });
@@ -132,6 +143,26 @@ async function trainInWorkers(
   });
   await Promise.all(Array.from({ length: threads }, workerLoop));
   if (failures.length > 0) throw new Error(`runExperiments: ${failures.join('; ')}. Runs that finished are kept in the results cache.`);
+}
+
+/** Trains the runs `toTrain` of `specs`: in this thread when one thread suffices, else in workers. */
+async function train(
+  toTrain: number[], specs: ExperimentSpec[], settings: CourseSettings, parallel: number | undefined, verbose: number,
+  output: OutputSink, printer: SweepPrinter, logs: RunLog[], store: (index: number, history: History) => void,
+  chart: SweepChart | undefined,
+): Promise<void> {
+  const threads = Math.min(parallel ?? availableParallelism(), toTrain.length);
+  if (threads === 1) {
+    for (const index of toTrain) {
+      const sink: OutputSink = { interactive: output.interactive, write: (text) => printer.print(logs[index], text) };
+      const onEpoch = chart ? (epoch: number, epochLogs: Record<string, number>) => chart.epochEnd(index, epoch, epochLogs) : undefined;
+      store(index, await runExperiment(specs[index], settings, verbose > 0 ? sink : { interactive: false, write() {} }, onEpoch));
+    }
+  } else if (threads > 1) {
+    const jobs = toTrain.map((index) => ({ spec: specs[index], log: logs[index] }));
+    await trainInWorkers(jobs, settings, threads, printer, output.interactive, (job, history) => store(toTrain[job], history),
+      (job, epoch, epochLogs) => chart?.epochEnd(toTrain[job], epoch, epochLogs));
+  }
 }
 
 /**
@@ -147,6 +178,7 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
     dataset: options.dataset ?? defaults.dataset, seed: options.seed ?? defaults.seed,
   };
   const { verbose = 1, output = stdoutSink } = options;
+  const chart: SweepChart | undefined = sweepChart(specs.map((spec) => spec.label), options.liveChart, verbose);
   const useCache = options.cache ?? !['1', 'true'].includes(process.env.DESCENT_LAB_FRESH ?? '');
   const cache = new ResultsCache(options.cacheDir);
   const backend = (await initBackend()).name;
@@ -176,16 +208,12 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
       + entry.log.map((line) => `${line}\n`).join(''));
   });
 
-  const threads = Math.min(options.parallel ?? availableParallelism(), toTrain.length);
-  if (threads === 1) {
-    for (const index of toTrain) {
-      const sink: OutputSink = { interactive: output.interactive, write: (text) => printer.print(logs[index], text) };
-      store(index, await runExperiment(specs[index], settings, verbose > 0 ? sink : { interactive: false, write() {} }));
-    }
-  } else if (threads > 1) {
-    const jobs = toTrain.map((index) => ({ spec: specs[index], log: logs[index] }));
-    await trainInWorkers(jobs, settings, threads, printer, output.interactive, (job, history) => store(toTrain[job], history));
+  chart?.start(histories);
+  try {
+    await train(toTrain, specs, settings, options.parallel, verbose, output, printer, logs, store, chart);
+  } finally {
+    printer.finish();
+    chart?.finish(histories);
   }
-  printer.finish();
   return Object.fromEntries(specs.map((spec, index) => [spec.label, histories[index]!]));
 }

@@ -9,7 +9,7 @@ import { buildCompile } from '../models';
 import { makeOptimizer } from '../optimizers';
 import { scheduleFromConfig, type ScheduleConfig } from '../schedules';
 import type { CourseSettings } from '../settings';
-import type { Callback } from '../training/callbacks';
+import type { Callback, EpochLogs } from '../training/callbacks';
 import type { EarlyStoppingOptions } from '../training/early-stopping';
 import { fit } from '../training/fit';
 import type { History } from '../training/history';
@@ -54,16 +54,22 @@ function optimizerFor(spec: OptimizerSpec | undefined): tf.Optimizer {
   return makeOptimizer(name, overrides);
 }
 
+/** Called after each epoch with its figures (for a live chart); its index counts from 0. */
+export type EpochListener = (epoch: number, logs: EpochLogs) => void;
+
 /**
  * Trains one experiment in this thread on the data that `settings` names and
  * returns its history. Every tensor it makes is disposed before it returns.
  */
-export async function runExperiment(spec: ExperimentSpec, settings: CourseSettings, output?: OutputSink): Promise<History> {
+export async function runExperiment(
+  spec: ExperimentSpec, settings: CourseSettings, output?: OutputSink, onEpochEnd?: EpochListener,
+): Promise<History> {
   const data = await loadMnist({ dataset: settings.dataset, trainSamples: settings.trainSamples, testSamples: settings.testSamples });
   const model = buildCompile(optimizerFor(spec.optimizer), {
     l2: spec.l2, dropout: spec.dropout, outputDropout: spec.outputDropout, seed: settings.seed,
   });
   const callbacks: Callback[] = spec.schedule ? [learningRateScheduler(scheduleFromConfig(spec.schedule), { verbose: 1 })] : [];
+  if (onEpochEnd) callbacks.push({ onEpochEnd: (epoch, logs) => onEpochEnd(epoch, { ...logs }) });
   try {
     return await fit(model, data.xTrain, data.yTrain, {
       epochs: settings.epochs,

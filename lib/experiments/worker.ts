@@ -1,7 +1,7 @@
 /**
  * A worker thread of the experiment runner: starts its own backend, then
  * trains the experiments the main thread sends, one at a time, and posts back
- * every log line and each finished history.
+ * every log line, each epoch's figures (for the live chart) and each finished history.
  */
 import { parentPort } from 'node:worker_threads';
 import { initBackend } from '../backend';
@@ -12,6 +12,7 @@ export type ToWorker = { type: 'run'; id: number; spec: ExperimentSpec; settings
 export type FromWorker =
   | { type: 'ready'; backend: string }
   | { type: 'log'; id: number; text: string }
+  | { type: 'epoch'; id: number; epoch: number; logs: import('../training/callbacks').EpochLogs }
   | { type: 'done'; id: number; history: import('../training/history').History }
   | { type: 'failed'; id: number; message: string };
 
@@ -31,7 +32,8 @@ if (port) {
     const output = { interactive, write: (text: string) => post({ type: 'log', id, text }) };
     try {
       await initBackend();
-      post({ type: 'done', id, history: await runExperiment(spec, settings, output) });
+      const onEpochEnd = (epoch: number, logs: Record<string, number>) => post({ type: 'epoch', id, epoch, logs });
+      post({ type: 'done', id, history: await runExperiment(spec, settings, output, onEpochEnd) });
     } catch (error) {
       post({ type: 'failed', id, message: (error as Error).message });
     }

@@ -6,7 +6,11 @@ holds no project knowledge of its own.
 
 While the notebook runs it prints, line by line:
     [notebook 1/3 01-optimizers] cell 4/23: const results = await dl.runExperiments(...
-followed by whatever the cell writes to stdout/stderr (the training logs), as it arrives.
+followed by whatever the cell writes to stdout/stderr (the training logs), as it arrives, and, for a
+cell whose live chart was updated in place, one line such as `[01-optimizers]   (live chart: 5 updates)`.
+
+The executed notebook is signed as `jupyter trust` signs it (in this machine's notebook signature
+database), so Jupyter shows its charts' scripts and interactive outputs when it is opened here.
 
 Exit status: 0 when every cell ran and the outputs were written; 1 when a cell failed (the error
 line names the notebook, the cell index and first source line, and the error); 2 on bad usage.
@@ -22,6 +26,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import coalesce_streams
+from nbformat.sign import NotebookNotary
 
 # The marker the TypeScript runner looks for to report a failed cell without parsing tracebacks.
 FAILURE_MARKER = 'DESCENT_LAB_CELL_FAILED'
@@ -42,8 +47,10 @@ class StreamingClient(NotebookClient):
         self.label = label
         self.failed_index = None
         self.current_index = None
+        self.display_updates = {}  # cell index -> update_display_data messages received
         self.on_cell_start = self.announce_cell
         self.on_cell_error = self.remember_failure
+        self.on_cell_executed = self.report_updates
 
     def announce_cell(self, cell, cell_index):
         self.current_index = cell_index
@@ -54,6 +61,18 @@ class StreamingClient(NotebookClient):
 
     def remember_failure(self, cell, cell_index, execute_reply):
         self.failed_index = cell_index
+
+    def process_message(self, msg, cell, cell_index):
+        # update_display_data never reaches output(): nbclient applies it to the output with the
+        # same display id (_update_display_id) here, so this is where a live chart's redraws are seen.
+        if msg['msg_type'] == 'update_display_data':
+            self.display_updates[cell_index] = self.display_updates.get(cell_index, 0) + 1
+        return super().process_message(msg, cell, cell_index)
+
+    def report_updates(self, cell, cell_index, execute_reply):
+        updates = self.display_updates.get(cell_index, 0)
+        if updates:
+            print(f'[{self.label}]   (live chart: {updates} update{"" if updates == 1 else "s"})', flush=True)
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg['content']
@@ -171,6 +190,9 @@ def main(argv=None):
         return report_failure(nb, name, args.out_dir, client.current_index, f'{what} ({error})')
 
     tidy_streams(nb)
+    # As `jupyter trust` does: the signature goes to the notary's database, keyed by the
+    # notebook's contents, so the file written next is trusted on this machine.
+    NotebookNotary().sign(nb)
     nbformat.write(nb, os.path.join(args.out_dir, f'{name}.ipynb'))
     stale = os.path.join(args.out_dir, f'{name}.failed.ipynb')
     if os.path.exists(stale):

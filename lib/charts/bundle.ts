@@ -1,0 +1,120 @@
+/**
+ * One chart as one notebook output: a MIME bundle that every viewer can show. Viewers with a
+ * plotly renderer (JupyterLab's extension, VS Code) draw `application/vnd.plotly.v1+json`; the
+ * rest take `text/html`, which is a static SVG picture (an `<img>` with a data: URL, the one kind
+ * of picture that untrusted-output sanitizers keep) plus a script that replaces it with the
+ * interactive chart where scripts run and plotly.js is loaded; consoles print `text/plain`.
+ */
+import { randomBytes } from 'node:crypto';
+import { ChartOptions, ResolvedChartOptions, resolveChartOptions } from './options';
+import { PlotlyFigure, plotlyFigure, plotlyIsIncluded, plotlyLibraryHtml, plotlyVersion } from './plotly';
+import { Series, validateSeries } from './series';
+import { svgChartSync } from './svg';
+
+/** A Jupyter display bundle, as `display_data` and `update_display_data` carry it. */
+export interface MimeBundle {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/** The MIME type of a plotly figure, which JupyterLab's plotly extension and VS Code render. */
+export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
+
+/** JSON that is safe inside a <script> element: no `</script>` can close it early. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function escapeAttribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** How long a chart's script waits for plotly.js before leaving the static picture in place. */
+const WAIT_FOR_PLOTLY_MS = 60_000;
+
+/**
+ * Draws with window.Plotly once it and the div are there, polling because JupyterLab may run
+ * a later output's script before an earlier one has loaded the library; the picture is hidden
+ * only after plotly has drawn, and on any failure the picture stays with no error text.
+ */
+function drawScript(id: string, figure: PlotlyFigure): string {
+  return `<script>
+(function () {
+  var id = ${scriptJson(id)};
+  var figure = ${scriptJson(figure)};
+  function fallBack(div) { div.style.display = 'none'; div.innerHTML = ''; }
+  function tryDraw() {
+    var div = document.getElementById(id);
+    if (!div) return true;
+    if (!window.Plotly) return false;
+    var picture = div.parentNode.querySelector('.descent-lab-chart-static');
+    try {
+      div.style.display = '';
+      Promise.resolve(window.Plotly.newPlot(div, figure.data, figure.layout, figure.config)).then(function () {
+        if (picture) picture.style.display = 'none';
+      }, function () { fallBack(div); });
+    } catch (error) { fallBack(div); }
+    return true;
+  }
+  if (tryDraw()) return;
+  var waited = 0;
+  var timer = setInterval(function () {
+    waited += 100;
+    if (tryDraw() || waited >= ${WAIT_FOR_PLOTLY_MS}) clearInterval(timer);
+  }, 100);
+})();
+</script>`;
+}
+
+function describe(series: readonly Series[], options: ResolvedChartOptions): string {
+  const what = options.title ? `"${options.title}"` : 'chart';
+  return `${what}: ${options.yLabel} by ${options.xLabel} of ${series.map((line) => line.name).join(', ')}`;
+}
+
+/** The chart's `text/html`: a div.descent-lab-chart with the static picture, the plotly div and its script. */
+function chartHtml(series: readonly Series[], options: ResolvedChartOptions, figure: PlotlyFigure): string {
+  const svg = svgChartSync(series, options);
+  const id = `descent-lab-chart-${randomBytes(6).toString('hex')}`;
+  const picture = `<img class="descent-lab-chart-static" src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}" ` +
+    `width="${options.width}" height="${options.height}" alt="${escapeAttribute(describe(series, options))}">`;
+  // No size and display:none until drawn, so where scripts are stripped no empty box shows.
+  const plotly = `<div class="descent-lab-chart-plotly" id="${id}" style="display:none"></div>`;
+  return `<div class="descent-lab-chart">\n${picture}\n${plotly}\n${drawScript(id, figure)}\n</div>`;
+}
+
+/** The chart's MIME bundle: plotly JSON, HTML with the static picture and the script, and plain text. */
+export function chartBundle(series: readonly Series[], options: ChartOptions = {}): MimeBundle {
+  validateSeries(series);
+  const resolved = resolveChartOptions(options);
+  const figure = plotlyFigure(series, resolved);
+  return {
+    data: {
+      [PLOTLY_MIME]: figure,
+      'text/html': chartHtml(series, resolved, figure),
+      'text/plain': `Chart ${describe(series, resolved)}`,
+    },
+    metadata: {},
+  };
+}
+
+/** The output that carries plotly.js, once per notebook: every chart after it draws with it. */
+export function plotlyLibraryBundle(): MimeBundle {
+  const version = plotlyVersion();
+  return {
+    data: {
+      'text/html': `${plotlyLibraryHtml()}<div class="descent-lab-plotly-library" style="font-size:smaller;color:#777">` +
+        `Interactive charts on (plotly.js ${version}).</div>`,
+      'text/plain': `plotly.js ${version} loaded: charts below are interactive where scripts run.`,
+    },
+    metadata: {},
+  };
+}
+
+/**
+ * An HTML fragment for a page of one's own: the chart (static picture and script), preceded by
+ * plotly.js the first time in this process (see `resetPlotlyInclusion`).
+ */
+export function plotlyHtml(series: readonly Series[], options: ChartOptions = {}): string {
+  const chart = String(chartBundle(series, options).data['text/html']);
+  return (plotlyIsIncluded() ? '' : plotlyLibraryHtml()) + chart;
+}
