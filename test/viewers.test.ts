@@ -88,7 +88,10 @@ before(async () => {
   fs.mkdirSync(liveDir);
   fs.mkdirSync(pagesDir);
   fs.copyFileSync(source, liveNotebook);
-  fs.copyFileSync(executed.executedPath, path.join(liveDir, untrustedName)); // nbclient does not sign
+  // The executed notebook, unsigned: no signature in its metadata (and the server's notary starts empty).
+  const unsigned = JSON.parse(fs.readFileSync(executed.executedPath, 'utf8'));
+  delete unsigned.metadata.signature;
+  fs.writeFileSync(path.join(liveDir, untrustedName), JSON.stringify(unsigned, null, 1));
   // `import ... from 'descent-lab'` resolves from the kernel's folder upwards.
   fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(liveDir, 'node_modules'), 'dir');
   [server, browser] = await Promise.all([startNotebookServer(python, liveDir, env), launchBrowser(), bundleJupyterLabRenderer(pagesDir)])
