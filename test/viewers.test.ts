@@ -122,6 +122,9 @@ describe('1. the classic Notebook 6, live (jupyter notebook server, tslab kernel
     const { page, offline } = live;
     await classic.runCodeCell(page, codeCellWith("title: 'model accuracy on train'"));
     await classic.save(page);
+    t.diagnostic('in the session, after the re-run:');
+    await assertCharts(t, page, 'classic', notebookChartPositions(liveNotebook), 'plotly', offline);
+    t.diagnostic('after the reload:');
     await page.reload({ waitUntil: 'load' });
     await page.waitForFunction(() => {
       const jupyter = (window as unknown as { Jupyter?: { notebook?: { _fully_loaded?: boolean } } }).Jupyter;
