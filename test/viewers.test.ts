@@ -94,8 +94,8 @@ before(async () => {
   fs.writeFileSync(path.join(liveDir, untrustedName), JSON.stringify(unsigned, null, 1));
   // `import ... from 'descent-lab'` resolves from the kernel's folder upwards.
   fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(liveDir, 'node_modules'), 'dir');
-  [server, browser] = await Promise.all([startNotebookServer(python, liveDir, env), launchBrowser(), bundleJupyterLabRenderer(pagesDir)])
-    .then(([started, launched]) => [started, launched] as const);
+  const started = await Promise.all([startNotebookServer(python, liveDir, env), launchBrowser(), bundleJupyterLabRenderer(pagesDir)]);
+  [server, browser] = started;
 }, slow);
 
 after(async () => {
