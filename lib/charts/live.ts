@@ -18,9 +18,10 @@ export interface LiveChartOptions extends ChartOptions {
   minIntervalMs?: number;
 }
 
-/** Shown until the first epoch ends, when there is nothing to draw yet. */
-function pendingBundle(names: readonly string[]): MimeBundle {
-  const text = `Training ${names.join(', ')}: the chart appears when the first epoch ends.`;
+/** Shown until the first epoch ends, when there is nothing to draw yet (and kept if none ever did). */
+function pendingBundle(names: readonly string[], finished: boolean): MimeBundle {
+  const text = finished ? `No epoch of ${names.join(', ')} finished, so there is no chart to draw.`
+    : `Training ${names.join(', ')}: the chart appears when the first epoch ends.`;
   return { data: { 'text/html': `<div class="descent-lab-chart-pending">${text.replace(/</g, '&lt;')}</div>`, 'text/plain': text }, metadata: {} };
 }
 
@@ -51,7 +52,7 @@ export class LiveChart {
 
   private bundle(): MimeBundle {
     const lines = this.series().filter((line) => line.y.length > 0);
-    return lines.length > 0 ? chartBundle(lines, this.options) : pendingBundle(this.names);
+    return lines.length > 0 ? chartBundle(lines, this.options) : pendingBundle(this.names, this.finished);
   }
 
   /** Shows the chart as it is now (cached runs whole, the rest empty). */
