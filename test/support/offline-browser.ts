@@ -2,7 +2,7 @@
  * One headless Chromium for a whole test file, and browser contexts that keep every request on
  * this machine: file:, data:, blob: and localhost URLs are served, any other request is recorded
  * and aborted, so a page that wants the network both shows up in `externalRequests` and fails to
- * get what it asked for.
+ * get what it asked for. WebSockets bypass routing; one to another host is recorded.
  */
 import { Browser, BrowserContext, chromium } from 'playwright-core';
 import { chromiumPath, launchArgs } from './chromium';
@@ -40,7 +40,14 @@ export async function offlineContext(browser: Browser, options: { javaScriptEnab
     externalRequests.push(url);
     return route.abort();
   });
+  // Generous, for a loaded machine: a project export is a 5 MB page that runs plotly.js and MathJax.
+  context.setDefaultTimeout(120_000);
+  context.setDefaultNavigationTimeout(120_000);
   context.on('page', (page) => {
+    // WebSockets bypass routing; a non-local one is recorded (the Notebook's kernel channels are local).
+    page.on('websocket', (socket) => {
+      if (!isLocal(socket.url())) externalRequests.push(socket.url());
+    });
     page.on('console', (message) => {
       if (message.type() === 'error') errors.push(`console: ${message.text()}`);
     });
