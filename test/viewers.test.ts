@@ -125,11 +125,7 @@ describe('1. the classic Notebook 6, live (jupyter notebook server, tslab kernel
     t.diagnostic('in the session, after the re-run:');
     await assertCharts(t, page, 'classic', notebookChartPositions(liveNotebook), 'plotly', offline);
     t.diagnostic('after the reload:');
-    await page.reload({ waitUntil: 'load' });
-    await page.waitForFunction(() => {
-      const jupyter = (window as unknown as { Jupyter?: { notebook?: { _fully_loaded?: boolean } } }).Jupyter;
-      return jupyter?.notebook?._fully_loaded;
-    }, undefined, { timeout: 120_000, polling: 200 });
+    await classic.reloadNotebook(page);
     assert.equal(await classic.isTrusted(page), true, 'the notebook saved in the session is trusted');
     await assertCharts(t, page, 'classic', notebookChartPositions(liveNotebook), 'plotly', offline);
   });

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
+/** The page's own, untyped, notebook API. */
 declare const Jupyter: any;
 
 const generous = 180_000;
@@ -18,16 +18,16 @@ export async function openNotebook(page: Page, url: string, timeoutMs = generous
     undefined, { timeout: timeoutMs, polling: 200 });
 }
 
+/** Reloads the page (as a reader pressing F5) and waits until the notebook is loaded again. */
+export async function reloadNotebook(page: Page, timeoutMs = generous): Promise<void> {
+  await page.reload({ waitUntil: 'load', timeout: timeoutMs });
+  await page.waitForFunction(() => typeof Jupyter !== 'undefined' && Jupyter.notebook?._fully_loaded,
+    undefined, { timeout: timeoutMs, polling: 200 });
+}
+
 /** Whether the open notebook is trusted (its outputs' scripts may run). */
 export function isTrusted(page: Page): Promise<boolean> {
   return page.evaluate(() => Boolean(Jupyter.notebook.trusted));
-}
-
-/** The prompt numbers of the code cells: a number once run, '*' while queued or running. */
-export function promptNumbers(page: Page): Promise<(number | string | null)[]> {
-  return page.evaluate(() => Jupyter.notebook.get_cells()
-    .filter((cell: any) => cell.cell_type === 'code')
-    .map((cell: any) => cell.input_prompt_number ?? null));
 }
 
 /** Runs every cell (Cell > Run All) and waits until each code cell has run and the kernel is idle. */
