@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExperiments } from '../lib/experiments';
+import { settleGrowingList } from '../lib/experiments/runner';
 import { listOrderFinish, maxRunsAtOnce, sharedFinish, shouldShareCores, simulateSweep } from '../lib/experiments/schedule';
 
 const course = Array<number>(13).fill(50); // the course's 13 runs of 50 epochs
@@ -41,13 +42,24 @@ describe('sharing the cores at the end of a sweep', () => {
     assert.equal(simulateSweep([...course, 7], 2), 350);
   });
 
-  it('trains a sweep whose last runs start together, each to its end', async () => {
+  it('waits for workers that start while others run', async () => {
+    const finished: string[] = [];
+    const list: Promise<unknown>[] = [];
+    const later = new Promise<void>((resolve) => setTimeout(() => { finished.push('late'); resolve(); }, 50));
+    list.push(Promise.resolve().then(() => { list.push(later); finished.push('first'); }));
+    await settleGrowingList(list);
+    assert.deepEqual(finished, ['first', 'late']);
+  });
+
+  it('trains a sweep whose runs start together, each to its end, before it returns', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'descent-lab-schedule-'));
     try {
       const histories = await runExperiments(['A', 'B', 'C'].map((label) => ({ label, optimizer: 'SGD' })), {
         epochs: 2, trainSamples: 256, testSamples: 64, cache: false, cacheDir, verbose: 0, parallel: 2, liveChart: false,
       });
-      for (const label of ['A', 'B', 'C']) assert.equal(histories[label].epoch.length, 2, `${label} trained both epochs`);
+      // Three equal runs on 2 cores share them from the start; the third worker starts later than the
+      // first two, and the sweep must still wait for it (it once returned without the third history).
+      for (const label of ['A', 'B', 'C']) assert.equal(histories[label]?.epoch.length, 2, `${label} trained both epochs`);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

@@ -113,6 +113,18 @@ function checkLabels(specs: ExperimentSpec[]): void {
   }
 }
 
+/**
+ * Waits for every promise in `list`, including those pushed while it waits (workers that
+ * start while others run). `Promise.all` alone would see only the ones listed when called.
+ */
+export async function settleGrowingList(list: Promise<unknown>[]): Promise<void> {
+  for (let waited = 0; waited < list.length;) {
+    const listed = list.length;
+    await Promise.all(list.slice(0, listed));
+    waited = listed;
+  }
+}
+
 /** Epochs an early-stopping run is expected to last (the course's stops after about 7). */
 const EARLY_STOPPING_EPOCHS = 7;
 
@@ -172,8 +184,7 @@ async function trainInWorkers(
   }));
 
   for (let i = 0; i < threads; i++) startWorker();
-  // Workers started while others run join the list, so wait until the list stops growing.
-  for (let settled = 0; settled < workers.length; settled = workers.length) await Promise.all(workers);
+  await settleGrowingList(workers);
   if (failures.length > 0) throw new Error(`runExperiments: ${failures.join('; ')}. Runs that finished are kept in the results cache.`);
 }
 
