@@ -15,6 +15,7 @@ import type { LiveChartOptions } from '../charts';
 import type { History } from '../training/history';
 import { stdoutSink, type OutputSink } from '../training/progress';
 import { ResultsCache, cacheKey, cacheKeyFields } from './cache';
+import { maxRunsAtOnce, shouldShareCores } from './schedule';
 import { runExperiment, type ExperimentSpec } from './spec';
 import { sweepChart, type SweepChart } from './live-sweep';
 import type { FromWorker, ToWorker } from './worker';
@@ -112,15 +113,38 @@ function checkLabels(specs: ExperimentSpec[]): void {
   }
 }
 
-/** Trains `jobs` on `threads` worker threads; resolves each job's history through `onDone`. */
+/** Epochs an early-stopping run is expected to last (the course's stops after about 7). */
+const EARLY_STOPPING_EPOCHS = 7;
+
+/** Epochs a run is expected to train, for deciding when runs share the cores. */
+function expectedEpochs(spec: ExperimentSpec, settings: CourseSettings): number {
+  return spec.earlyStopping ? Math.min(settings.epochs, EARLY_STOPPING_EPOCHS) : settings.epochs;
+}
+
+/**
+ * Trains `jobs` on `threads` worker threads, each taking the next job when free, except
+ * that the last jobs start together, sharing the cores, when that ends the sweep sooner
+ * (see schedule.ts); resolves each job's history through `onDone`.
+ */
 async function trainInWorkers(
   jobs: { spec: ExperimentSpec; log: RunLog }[], settings: CourseSettings, threads: number,
   printer: SweepPrinter, interactive: boolean, onDone: (index: number, history: History) => void,
   onEpoch: (index: number, epoch: number, logs: Record<string, number>) => void,
 ): Promise<void> {
   let next = 0;
+  let sharing = false;
   const failures: string[] = [];
-  const workerLoop = () => new Promise<void>((resolveLoop) => {
+  const epochsDone = jobs.map(() => 0);
+  const running = new Set<number>();
+  const left = (job: number) => Math.max(1, expectedEpochs(jobs[job].spec, settings) - epochsDone[job]);
+  const workers: Promise<void>[] = [];
+
+  /** Whether the queued jobs should all start now (each in a new worker), judged as a worker frees. */
+  const shareCoresNow = () => !sharing && shouldShareCores({
+    queued: jobs.slice(next).map((_, offset) => left(next + offset)), running: [...running].map(left), cores: threads,
+  }, maxRunsAtOnce(threads));
+
+  const startWorker = () => workers.push(new Promise<void>((resolveLoop) => {
     const worker = new Worker(join(__dirname, 'worker.js'), { env: { ...process.env, DESCENT_LAB_WORKER_INTERACTIVE: interactive ? '1' : '0' } });
     let current = -1;
     const sendNext = () => {
@@ -128,20 +152,28 @@ async function trainInWorkers(
         worker.postMessage({ type: 'exit' } satisfies ToWorker);
         return;
       }
+      if (shareCoresNow()) {
+        sharing = true;
+        for (let extra = next + 1; extra < jobs.length; extra++) startWorker();
+      }
       current = next++;
+      running.add(current);
       worker.postMessage({ type: 'run', id: current, spec: jobs[current].spec, settings } satisfies ToWorker);
     };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') sendNext();
       else if (message.type === 'log') printer.print(jobs[message.id].log, message.text);
-      else if (message.type === 'epoch') onEpoch(message.id, message.epoch, message.logs);
-      else if (message.type === 'done') { onDone(message.id, message.history); sendNext(); }
-      else { failures.push(`"${jobs[message.id].spec.label}": ${message.message}`); sendNext(); }
+      else if (message.type === 'epoch') { epochsDone[message.id] = message.epoch + 1; onEpoch(message.id, message.epoch, message.logs); }
+      else if (message.type === 'done') { running.delete(message.id); onDone(message.id, message.history); sendNext(); }
+      else { running.delete(message.id); failures.push(`"${jobs[message.id].spec.label}": ${message.message}`); sendNext(); }
     });
     worker.on('error', (error) => failures.push(`a worker crashed while training "${jobs[current]?.spec.label}": ${error.message}`));
     worker.on('exit', () => resolveLoop());
-  });
-  await Promise.all(Array.from({ length: threads }, workerLoop));
+  }));
+
+  for (let i = 0; i < threads; i++) startWorker();
+  // Workers started while others run join the list, so wait until the list stops growing.
+  for (let settled = 0; settled < workers.length; settled = workers.length) await Promise.all(workers);
   if (failures.length > 0) throw new Error(`runExperiments: ${failures.join('; ')}. Runs that finished are kept in the results cache.`);
 }
 

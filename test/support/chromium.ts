@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 export const chromiumPath = process.env.DESCENT_LAB_CHROMIUM || '/usr/bin/chromium';
 
 // No GPU, no QUIC, and none of the background traffic a fresh profile starts (updates, sync).
-const launchArgs = [
+export const launchArgs = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
