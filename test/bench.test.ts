@@ -93,12 +93,12 @@ describe('cost configurations', () => {
 });
 
 describe('course projection', () => {
-  test('lists the 14 runs in the runner\'s order, early stopping last and expected to last 7 epochs', () => {
+  test('lists the 14 runs in the runner\'s order, early stopping first and expected to last 7 epochs', () => {
     const runs = courseRuns();
     assert.equal(runs.length, 14);
     assert.equal(new Set(runs.map((run) => run.spec.label)).size, 14);
     assert.deepEqual(runs.map((run) => run.expectedEpochs).filter((epochs) => epochs !== 50), [7]);
-    assert.equal(runs[13].spec.label, 'Early Stopping');
+    assert.equal(runs[0].spec.label, 'Early Stopping');
     assert.deepEqual(courseRuns(2).map((run) => run.expectedEpochs), new Array(14).fill(2));
   });
 
@@ -119,6 +119,10 @@ describe('course projection', () => {
     assert.equal(projection.wallSeconds, 45);
     // One core: no slowdown applies, the wall time is the serial time.
     assert.equal(projectCourse(runs, epochSeconds, 1, 1.5).wallSeconds, 60);
+    // The runner's end game: three 10 s runs on 2 cores take 20 s in order, but 15 s started together
+    // (each at 2/3 of a core), and the runner starts them together.
+    const three: CourseRun[] = ['x', 'y', 'z'].map((label) => ({ spec: { label }, configuration: 'Adam', expectedEpochs: 10 }));
+    assert.equal(projectCourse(three, { ...epochSeconds, Adam: 1 }, 2).wallSeconds, 15);
   });
 });
 

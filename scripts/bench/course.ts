@@ -6,12 +6,13 @@
  * stopping counted as 7, which is where measured runs stopped) times the
  * full-data epoch of its own cost configuration (configurations.ts), times the
  * slowdown measured when two runs train at once. Those costs go, in the
- * runner's list order, to `simulateSweep`, which deals them to the cores by the
- * runner's own policy. Worker start-up (a second or two) is left out.
+ * runner's list order, to the runner's own `simulateSweep` (schedule.ts): runs
+ * in order, until starting the last ones together to share the cores ends
+ * sooner. Worker start-up (a second or two) is left out.
  */
 import { allCourseExperiments, type ExperimentSpec } from '../../lib';
 import { configurationOf, type ConfigurationName } from './configurations';
-import { simulateSweep } from './schedule';
+import { simulateSweep } from '../../lib/experiments/schedule';
 
 export interface CourseRun {
   spec: ExperimentSpec;
