@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: how fast the course trains on this machine's default backend.
  *
- * Prints, for SGD and Adam through the library's `fit`: seconds per epoch,
- * milliseconds per step and microseconds per sample (medians of several
- * epochs, training and validation also apart); the slowdown when two runs
- * train at once; the course sweep's projected wall time (and, with `--course`,
- * its measured wall time and peak memory); the bench's own peak memory; the
- * same network in PyTorch when a python3 imports torch, with the ratio; and
- * each target with PASS or MISS.
+ * Prints the CPU it ran on; for every cost configuration of the course's runs
+ * (SGD, Momentum, RMSprop, Adam, L2, Dropout), trained through the library's
+ * `fit` in this one process: seconds per epoch (median, min, max), ms per step
+ * and µs per sample; every epoch of the L2 run; the slowdown when two runs
+ * train at once; the course sweep's projected wall time from each run's own
+ * configuration (and, with `--course`, its measured wall time, peak memory and
+ * per-run epochs); the bench's own peak memory; the same network in PyTorch
+ * when a python3 imports torch, with the BLAS it uses and the ratio; and each
+ * target with PASS, MISS or n/a.
  *
  *     npm run bench -- [--quick] [--course] [--json] [--reps N] [--no-torch]
  *
@@ -18,9 +20,11 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, loadMnist } from '../lib';
+import { CONFIGURATIONS, CONFIGURATION_NAMES, type ConfigurationName } from './bench/configurations';
 import { courseRuns, projectCourse } from './bench/course';
 import type { CourseMeasurement } from './bench/course-run';
-import { fullEpochSeconds, timeEpochs } from './bench/epoch-timing';
+import { readCpuInfo } from './bench/cpu';
+import { fullEpochSeconds, timeEpochs, type EpochTiming } from './bench/epoch-timing';
 import { RssSampler, readPeakRss } from './bench/memory';
 import { parseBenchOptions, type BenchOptions } from './bench/options';
 import { timeSideBySide } from './bench/parallel';
@@ -56,20 +60,20 @@ async function bench(options: BenchOptions): Promise<BenchResult> {
   const cores = availableParallelism();
   progress(`${backend.name} backend; loading ${options.trainSamples} + ${options.testSamples} MNIST samples`);
   const data = await loadMnist({ trainSamples: options.trainSamples, testSamples: options.testSamples });
-  let epochs: BenchResult['epochs'];
+  // One after another in this process, so that the ratios between them (L2 over Adam) compare like with like.
+  const epochs = {} as Record<ConfigurationName, EpochTiming>;
   try {
-    progress(`timing ${options.reps} SGD epochs through fit`);
-    const sgd = await timeEpochs('SGD', data, options.reps, BATCH_SIZE);
-    progress(`timing ${options.reps} Adam epochs through fit`);
-    const adam = await timeEpochs('Adam', data, options.reps, BATCH_SIZE);
-    epochs = { SGD: sgd, Adam: adam };
+    for (const name of CONFIGURATION_NAMES) {
+      progress(`timing ${options.reps} ${name} epochs through fit`);
+      epochs[name] = await timeEpochs(CONFIGURATIONS[name], data, options.reps, BATCH_SIZE);
+    }
   } finally {
     tf.dispose([data.xTrain, data.yTrain, data.xTest, data.yTest]);
   }
   progress('timing SGD and Adam side by side in two worker threads');
   const sideBySide = await timeSideBySide(epochs, options.trainSamples, options.testSamples);
-  const projection = projectCourse(courseRuns(),
-    { SGD: fullEpochSeconds(epochs.SGD), Adam: fullEpochSeconds(epochs.Adam) }, cores, sideBySide.slowdown);
+  const fullEpochs = Object.fromEntries(CONFIGURATION_NAMES.map((name) => [name, fullEpochSeconds(epochs[name])])) as Record<ConfigurationName, number>;
+  const projection = projectCourse(courseRuns(), fullEpochs, cores, sideBySide.slowdown);
   const benchPeakRss = readPeakRss() ?? sampler.stop();
   sampler.stop();
 
@@ -83,10 +87,14 @@ async function bench(options: BenchOptions): Promise<BenchResult> {
     progress(`training the course sweep${options.quick ? ' (--quick: 2 epochs on a slice)' : ' (15-30 minutes)'}`);
     course = await measureCourse(options.quick);
   }
+  // The sweep --course trained, projected with its own epochs and samples, so that measured and projected walls compare.
+  const courseProjection = course && projectCourse(courseRuns(course.epochsPerRun), Object.fromEntries(CONFIGURATION_NAMES.map(
+    (name) => [name, fullEpochSeconds(epochs[name], course!.trainSamples, course!.testSamples)])) as Record<ConfigurationName, number>,
+  cores, sideBySide.slowdown);
   const result = {
-    backend, node: process.version, cores, loadAverage: { start: loadAtStart, end: loadavg()[0] }, quick: options.quick, reps: options.reps,
+    backend, node: process.version, cpu: readCpuInfo(), cores, loadAverage: { start: loadAtStart, end: loadavg()[0] }, quick: options.quick, reps: options.reps,
     trainSamples: options.trainSamples, testSamples: options.testSamples, batchSize: BATCH_SIZE,
-    epochs, sideBySide, projection, benchPeakRss, torch, course,
+    epochs, sideBySide, projection, benchPeakRss, torch, course, courseProjection,
   };
   return { ...result, targets: checkTargets(result) };
 }

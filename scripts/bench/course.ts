@@ -2,80 +2,66 @@
  * The course as one sweep - every training run of the three notebooks - and
  * how long it should take on this machine, projected from measured epochs.
  *
- * How the projection works: every run belongs to a cost family, the plain SGD
- * step (SGD, Momentum, Nesterov and the three schedules, all SGD underneath) or
- * the Adam step (the adaptive optimizers and the three regularised Adam runs;
- * RMSprop and Adagrad keep one slot per weight instead of two, so they are
- * counted a little high). A run costs its expected epochs (50; early stopping
- * counted as 5, it stops after a handful) times its family's full-data epoch,
- * times the slowdown measured when two runs train at once. The runs are then
- * dealt to min(cores, runs) workers in order, each taking the next run when it
- * is free - what `runExperiments` does - and the busiest worker's total is the
- * projected wall time. Worker start-up (a second or two) is left out.
+ * How the projection works: each run costs its expected epochs (50; early
+ * stopping counted as 7, which is where measured runs stopped) times the
+ * full-data epoch of its own cost configuration (configurations.ts), times the
+ * slowdown measured when two runs train at once. Those costs go, in the
+ * runner's list order, to the runner's own `simulateSweep` (schedule.ts): runs
+ * in order, until starting the last ones together to share the cores ends
+ * sooner. Worker start-up (a second or two) is left out.
  */
 import { allCourseExperiments, type ExperimentSpec } from '../../lib';
-
-export type CostFamily = 'SGD' | 'Adam';
+import { configurationOf, type ConfigurationName } from './configurations';
+import { simulateSweep } from '../../lib/experiments/schedule';
 
 export interface CourseRun {
   spec: ExperimentSpec;
   /** Which measured epoch it costs like. */
-  family: CostFamily;
+  configuration: ConfigurationName;
   /** Epochs it is expected to train for. */
   expectedEpochs: number;
 }
 
-/** Epochs the early-stopping run is expected to last (patience 0 stops it after a handful). */
-export const EARLY_STOPPING_EPOCHS = 5;
+/** Epochs the early-stopping run is expected to last: measured runs (patience 0) stopped after 7. */
+export const EARLY_STOPPING_EPOCHS = 7;
 
-/** Optimizers whose step costs like plain SGD's; the rest keep Adam-like per-weight state. */
-const SGD_FAMILY = new Set(['sgd', 'momentum', 'nesterov']);
-
-/** The runs of notebooks 1-3 (the library's course list), each with its cost family and expected epochs. */
+/** The runs of notebooks 1-3 (the library's course list, in its order), each with its configuration and expected epochs. */
 export function courseRuns(epochs = 50): CourseRun[] {
-  return allCourseExperiments().map((spec) => {
-    const optimizer = typeof spec.optimizer === 'object' ? spec.optimizer.name : spec.optimizer ?? 'SGD';
-    return {
-      spec,
-      family: SGD_FAMILY.has(optimizer.toLowerCase()) ? 'SGD' : 'Adam',
-      expectedEpochs: spec.earlyStopping ? Math.min(EARLY_STOPPING_EPOCHS, epochs) : epochs,
-    };
-  });
+  return allCourseExperiments().map((spec) => ({
+    spec,
+    configuration: configurationOf(spec),
+    expectedEpochs: spec.earlyStopping ? Math.min(EARLY_STOPPING_EPOCHS, epochs) : epochs,
+  }));
 }
 
 export interface CourseProjection {
   /** Runs in the sweep. */
   runs: number;
-  /** Workers the runs are dealt to: min(cores, runs). */
-  workers: number;
+  /** Cores the runs are dealt to. */
+  cores: number;
   /** Epochs expected over all runs. */
   totalEpochs: number;
-  /** Full-data seconds per epoch of each family, training alone in one thread. */
-  epochSeconds: Record<CostFamily, number>;
-  /** How much slower an epoch is when `workers` runs train at once (1 = no slower). */
+  /** Full-data seconds per epoch of each configuration, training alone in one thread. */
+  epochSeconds: Record<ConfigurationName, number>;
+  /** How much slower an epoch is when runs train side by side (1 = no slower; not applied on one core). */
   parallelSlowdown: number;
-  /** Sum of all runs' seconds alone: the wall time on one worker. */
+  /** Sum of all runs' seconds alone: the wall time on one core. */
   serialSeconds: number;
-  /** The busiest worker's projected seconds: the wall time of the sweep. */
+  /** The simulated sweep's wall time. */
   wallSeconds: number;
 }
 
 /** Projects the sweep's wall time; see the file comment for the method. */
 export function projectCourse(
-  runs: CourseRun[], epochSeconds: Record<CostFamily, number>, cores: number, parallelSlowdown = 1,
+  runs: CourseRun[], epochSeconds: Record<ConfigurationName, number>, cores: number, parallelSlowdown = 1,
 ): CourseProjection {
-  const workers = Math.max(1, Math.min(cores, runs.length));
-  const busyUntil = new Array<number>(workers).fill(0);
-  let serialSeconds = 0;
-  for (const run of runs) {
-    const alone = run.expectedEpochs * epochSeconds[run.family];
-    serialSeconds += alone;
-    const free = busyUntil.indexOf(Math.min(...busyUntil));
-    busyUntil[free] += alone * (workers > 1 ? parallelSlowdown : 1);
-  }
+  const alone = runs.map((run) => run.expectedEpochs * epochSeconds[run.configuration]);
+  const slowdown = Math.min(cores, runs.length) > 1 ? parallelSlowdown : 1;
   return {
-    runs: runs.length, workers,
+    runs: runs.length, cores,
     totalEpochs: runs.reduce((sum, run) => sum + run.expectedEpochs, 0),
-    epochSeconds, parallelSlowdown, serialSeconds, wallSeconds: Math.max(...busyUntil),
+    epochSeconds, parallelSlowdown,
+    serialSeconds: alone.reduce((sum, seconds) => sum + seconds, 0),
+    wallSeconds: simulateSweep(alone.map((seconds) => seconds * slowdown), cores),
   };
 }

@@ -5,15 +5,15 @@
  * `evaluate`, so that an epoch splits into training and validation.
  */
 import * as tf from '@tensorflow/tfjs';
-import { buildCompile, evaluate, fit, type MnistData } from '../../lib';
+import { buildCompile, evaluate, fit, makeOptimizer, type ExperimentSpec, type MnistData } from '../../lib';
 import { median, secondsSince } from './stats';
 
 /** Samples of the warm-up epoch, which compiles kernels and grows the wasm heap before the clock runs. */
 const WARM_UP_SAMPLES = 2_000;
 
 export interface EpochTiming {
-  /** The optimizer, by its `makeOptimizer` name with the course defaults. */
-  optimizer: string;
+  /** What was trained: the configuration's name as label, its optimizer, L2 and dropout. */
+  spec: ExperimentSpec;
   /** Training samples per epoch. */
   samples: number;
   /** Validation samples per epoch. */
@@ -26,6 +26,9 @@ export interface EpochTiming {
   validationSeconds: number[];
   /** Median epoch, validation included, in seconds. */
   epochMedian: number;
+  /** Fastest and slowest timed epoch, validation included, in seconds: the spread a median hides. */
+  epochMin: number;
+  epochMax: number;
   /** Median validation pass, in seconds. */
   validationMedian: number;
   /** `epochMedian - validationMedian`: the training part of an epoch, in seconds. */
@@ -40,13 +43,20 @@ export interface EpochTiming {
   finalValAcc: number;
 }
 
+/** The spec's optimizer, as `runExperiment` makes it: a name with the course defaults, or a name with overrides. */
+function optimizerOf(spec: ExperimentSpec) {
+  if (spec.optimizer === undefined || typeof spec.optimizer === 'string') return makeOptimizer(spec.optimizer ?? 'SGD');
+  const { name, ...overrides } = spec.optimizer;
+  return makeOptimizer(name, overrides);
+}
+
 /**
- * Trains a fresh course network with `optimizer` for one warm-up epoch on a
- * slice of the data, then `reps` timed epochs on all of `data`, then times
- * `reps` validation passes alone.
+ * Trains a fresh course network as `spec` says (optimizer, L2, dropout) for one
+ * warm-up epoch on a slice of the data, then `reps` timed epochs on all of
+ * `data`, then times `reps` validation passes alone.
  */
-export async function timeEpochs(optimizer: string, data: MnistData, reps: number, batchSize = 32): Promise<EpochTiming> {
-  const model = buildCompile(optimizer, { seed: 1 });
+export async function timeEpochs(spec: ExperimentSpec, data: MnistData, reps: number, batchSize = 32): Promise<EpochTiming> {
+  const model = buildCompile(optimizerOf(spec), { l2: spec.l2, dropout: spec.dropout, outputDropout: spec.outputDropout, seed: 1 });
   const samples = data.xTrain.shape[0];
   const validationSamples = data.xTest.shape[0];
   try {
@@ -71,8 +81,9 @@ export async function timeEpochs(optimizer: string, data: MnistData, reps: numbe
     const trainingMedian = epochMedian - validationMedian;
     const valAcc = history.history.val_acc ?? [];
     return {
-      optimizer, samples, validationSamples, steps,
+      spec, samples, validationSamples, steps,
       epochSeconds: history.epochSeconds, validationSeconds, epochMedian, validationMedian, trainingMedian,
+      epochMin: Math.min(...history.epochSeconds), epochMax: Math.max(...history.epochSeconds),
       msPerStep: (1000 * epochMedian) / steps,
       trainingMsPerStep: (1000 * trainingMedian) / steps,
       usPerSample: (1e6 * trainingMedian) / samples,

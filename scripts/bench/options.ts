@@ -6,7 +6,7 @@
  * | `--quick`     | smoke run: 2,000 + 500 samples, 2 repetitions (used by the test)     | off     |
  * | `--course`    | also train the real 14-run sweep and measure its wall time and peak memory (15-30 min) | off |
  * | `--json`      | print one JSON object instead of the table                           | off     |
- * | `--reps N`    | timed epochs per optimizer; medians are quoted                        | 5 (2 with `--quick`) |
+ * | `--reps N`    | timed epochs per configuration; medians are quoted                    | 5 (2 with `--quick`) |
  * | `--no-torch`  | skip the PyTorch comparison even when torch imports                   | off     |
  */
 export interface BenchOptions {
@@ -16,7 +16,7 @@ export interface BenchOptions {
   course: boolean;
   /** Machine-readable output. Defaults to `false`. */
   json: boolean;
-  /** Timed epochs per optimizer. Defaults to `5`, or `2` with `--quick`. */
+  /** Timed epochs per configuration. Defaults to `5`, or `2` with `--quick`. */
   reps: number;
   /** Run the PyTorch comparison when torch is importable. Defaults to `true`. */
   torch: boolean;

@@ -1,77 +1,75 @@
 /** The bench result as a table a person reads in a terminal. */
-import { MIB } from './memory';
+import { CONFIGURATION_NAMES } from './configurations';
+import { formatCpu } from './cpu';
+import { formatCourse } from './report-course';
+import { fixed, list, mib, row, rowWithin } from './report-format';
 import type { BenchResult } from './result';
+import { l2OverAdam } from './targets';
+import { REFERENCE_BLAS_WARNING } from './torch';
 
-const LABEL_WIDTH = 40;
-const CELL_WIDTH = 11;
 /** A 1-minute load average above this when the bench starts means other work competes for the cores. */
 const BUSY_LOAD = 1;
+const CONFIGURATION_WIDTH = 12;
+const TARGET_WIDTH = 50;
 
-function row(label: string, ...cells: string[]): string {
-  return `${label.padEnd(LABEL_WIDTH)}${cells.map((cell) => cell.padStart(CELL_WIDTH)).join('')}`;
+/** One row per configuration: the spread of its epochs, and its per-step and per-sample costs. */
+function formatConfigurations(result: BenchResult): string[] {
+  return [
+    rowWithin(CONFIGURATION_WIDTH, 'config', 's/epoch', 'min', 'max', 'validation', 'ms/step', 'µs/sample', 'val_acc'),
+    ...CONFIGURATION_NAMES.map((name) => {
+      const timing = result.epochs[name];
+      return rowWithin(CONFIGURATION_WIDTH, name, fixed(timing.epochMedian, 3), fixed(timing.epochMin, 3), fixed(timing.epochMax, 3),
+        fixed(timing.validationMedian, 3), fixed(timing.msPerStep, 3), fixed(timing.usPerSample, 1), fixed(timing.finalValAcc, 4));
+    }),
+    `L2 epochs (s): ${list(result.epochs.L2.epochSeconds)}; slowest / Adam median ${fixed(l2OverAdam(result.epochs), 2)}x`,
+  ];
 }
 
-const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
-const mib = (bytes: number | undefined) => (bytes === undefined ? '-' : `${Math.round(bytes / MIB)} MiB`);
-const minutes = (seconds: number) => `${fixed(seconds / 60, 1)} min`;
+function formatTorch(result: BenchResult): string[] {
+  const { torch, epochs } = result;
+  if (!torch.available) return [`PyTorch: ${torch.reason}`];
+  const perStep = (seconds: number) => fixed((1000 * seconds) / torch.steps, 3);
+  return [
+    `PyTorch ${torch.torch}, ${torch.threads} thread, ${torch.python}, same network, data and batch (medians of ${result.reps})`,
+    `  BLAS: ${torch.blas.name}${torch.blas.library ? ` (${torch.blas.library})` : ''}`,
+    ...(torch.blas.reference ? [`  WARNING: ${REFERENCE_BLAS_WARNING}`] : []),
+    row('', 'SGD', 'Adam'),
+    row('s per epoch (validation included)', fixed(torch.SGD.epochMedian, 3), fixed(torch.Adam.epochMedian, 3)),
+    row('  validation alone', fixed(torch.SGD.validationMedian, 3), fixed(torch.Adam.validationMedian, 3)),
+    row(`ms per step (epoch / ${torch.steps})`, perStep(torch.SGD.epochMedian), perStep(torch.Adam.epochMedian)),
+    row('val_acc after the last epoch', fixed(torch.SGD.finalValAcc, 4), fixed(torch.Adam.finalValAcc, 4)),
+    row('ratio: library epoch / PyTorch epoch', `${fixed(epochs.SGD.epochMedian / torch.SGD.epochMedian, 2)}x`,
+      `${fixed(epochs.Adam.epochMedian / torch.Adam.epochMedian, 2)}x`),
+  ];
+}
 
 export function formatReport(result: BenchResult): string {
-  const { epochs: { SGD: sgd, Adam: adam }, sideBySide, projection, torch, course } = result;
+  const { epochs: { SGD: sgd }, sideBySide } = result;
   const lines = [
     `Descent Lab bench: ${result.backend.name} backend (${result.backend.reason}), Node ${result.node}, ${result.cores} cores`,
+    formatCpu(result.cpu),
     `fit, verbose 0, batch ${result.batchSize}, ${sgd.samples.toLocaleString('en-US')} training + `
       + `${sgd.validationSamples.toLocaleString('en-US')} validation samples, ${sgd.steps} steps per epoch; `
-      + `medians of ${result.reps} epochs after a warm-up${result.quick ? ' (--quick: a slice of the data)' : ''}`,
+      + `${result.reps} epochs per configuration after a warm-up${result.quick ? ' (--quick: a slice of the data)' : ''}`,
     `load average ${fixed(result.loadAverage.start, 2)} when the bench started, ${fixed(result.loadAverage.end, 2)} (its own work included) at the end`
       + (result.loadAverage.start > BUSY_LOAD ? ': other processes were using the cores, so the times are high' : ''),
     '',
+    ...formatConfigurations(result),
+    '',
     row('', 'SGD', 'Adam'),
-    row('s per epoch (validation included)', fixed(sgd.epochMedian, 3), fixed(adam.epochMedian, 3)),
-    row('  training alone', fixed(sgd.trainingMedian, 3), fixed(adam.trainingMedian, 3)),
-    row('  validation alone (evaluate)', fixed(sgd.validationMedian, 3), fixed(adam.validationMedian, 3)),
-    row(`ms per step (epoch / ${sgd.steps})`, fixed(sgd.msPerStep, 3), fixed(adam.msPerStep, 3)),
-    row('  training alone', fixed(sgd.trainingMsPerStep, 3), fixed(adam.trainingMsPerStep, 3)),
-    row('µs per sample (training alone)', fixed(sgd.usPerSample, 1), fixed(adam.usPerSample, 1)),
-    row('val_acc after the last epoch', fixed(sgd.finalValAcc, 4), fixed(adam.finalValAcc, 4)),
     row(`s per epoch, ${sideBySide.workers} runs at once (workers)`, fixed(sideBySide.epochSeconds.SGD, 3), fixed(sideBySide.epochSeconds.Adam, 3)),
     row('  slowdown side by side (median)', `x${fixed(sideBySide.slowdown, 2)}`),
     '',
-  ];
-  if (torch.available) {
-    lines.push(
-      `PyTorch ${torch.torch}, ${torch.threads} thread, ${torch.python}, same network, data and batch (medians of ${result.reps})`,
-      row('s per epoch (validation included)', fixed(torch.SGD.epochMedian, 3), fixed(torch.Adam.epochMedian, 3)),
-      row('  validation alone', fixed(torch.SGD.validationMedian, 3), fixed(torch.Adam.validationMedian, 3)),
-      row(`ms per step (epoch / ${torch.steps})`, fixed((1000 * torch.SGD.epochMedian) / torch.steps, 3), fixed((1000 * torch.Adam.epochMedian) / torch.steps, 3)),
-      row('val_acc after the last epoch', fixed(torch.SGD.finalValAcc, 4), fixed(torch.Adam.finalValAcc, 4)),
-      row('ratio: library epoch / PyTorch epoch', `${fixed(sgd.epochMedian / torch.SGD.epochMedian, 2)}x`, `${fixed(adam.epochMedian / torch.Adam.epochMedian, 2)}x`),
-    );
-  } else {
-    lines.push(`PyTorch: ${torch.reason}`);
-  }
-  lines.push(
+    ...formatTorch(result),
     '',
-    `Course: ${projection.runs} runs (${projection.totalEpochs} epochs, early stopping counted as 5) dealt to ${projection.workers} workers`,
-    row('projected wall', minutes(projection.wallSeconds)),
-    `  = runs x expected epochs x full-data epoch (SGD ${fixed(projection.epochSeconds.SGD, 2)} s, Adam ${fixed(projection.epochSeconds.Adam, 2)} s)`
-      + ` x side-by-side slowdown ${fixed(projection.parallelSlowdown, 2)}, busiest worker; one worker alone: ${minutes(projection.serialSeconds)}`,
-  );
-  if (course) {
-    lines.push(
-      row(`measured wall (${course.epochsPerRun} epochs, ${course.trainSamples} samples)`, minutes(course.wallSeconds)),
-      row('peak RSS of the sweep (VmHWM)', mib(course.peakRss)),
-      row('peak RSS sampled every 100 ms', mib(course.sampledPeakRss)),
-      row('  run', 'epochs', 's/epoch', 'val_acc'),
-      ...course.runs.map((run) => row(`  ${run.label}`, String(run.epochs), fixed(run.medianEpochSeconds, 2), fixed(run.finalValAcc, 4))),
-    );
-  } else {
-    lines.push(row('measured wall', '(--course)'));
-  }
-  lines.push(row('peak RSS of this bench process', mib(result.benchPeakRss)));
-  lines.push('', 'Targets');
+    ...formatCourse(result),
+    row('peak RSS of this bench process', mib(result.benchPeakRss)),
+    '',
+    'Targets',
+  ];
   for (const target of result.targets) {
     const value = target.value === undefined ? '-' : `${fixed(target.value, target.unit === 'MiB' ? 0 : 2)} ${target.unit}`;
-    lines.push(`${row(`  ${target.name}`, value, target.status)}  ${target.note}`);
+    lines.push(`${rowWithin(TARGET_WIDTH, `  ${target.name}`, value, target.status)}  ${target.note}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -18,9 +18,22 @@ export interface TorchOptimizerTiming {
   finalValAcc: number;
 }
 
+/** The BLAS torch's products run on, as bench_torch.py found it. */
+export interface TorchBlas {
+  /** OpenBLAS, BLIS, MKL, ATLAS, reference BLAS, or torch's BLAS_INFO when no library was seen mapped. */
+  name: string;
+  /** The mapped shared library, when one was found. */
+  library: string | null;
+  /** Netlib's reference BLAS: correct but about 6x slower, so no ratio against it is judged. */
+  reference: boolean;
+}
+
+/** What to do about the reference BLAS (Debian's python3-torch falls back to it without an optimized one). */
+export const REFERENCE_BLAS_WARNING = 'PyTorch runs on the reference BLAS, about 6x slower; apt-get install libopenblas0-pthread';
+
 export type TorchResult =
-  | { available: true; python: string; torch: string; threads: number; samples: number; validationSamples: number; steps: number;
-      SGD: TorchOptimizerTiming; Adam: TorchOptimizerTiming }
+  | { available: true; python: string; torch: string; blas: TorchBlas; threads: number; samples: number; validationSamples: number;
+      steps: number; SGD: TorchOptimizerTiming; Adam: TorchOptimizerTiming }
   | { available: false; reason: string };
 
 /** The first interpreter that imports torch, or undefined. */
