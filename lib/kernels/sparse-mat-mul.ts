@@ -24,7 +24,7 @@ import { WASM_BASE64 } from './sparse-mat-mul-wasm';
 export const MAT_MUL_SKIPPING_ZEROS = 'DescentLabMatMulSkippingZeros';
 export const TRANSPOSED_MAT_MUL_SKIPPING_ZEROS = 'DescentLabTransposedMatMulSkippingZeros';
 
-type Product = (a: number, b: number, out: number, m: number, k: number, n: number) => void;
+type Product = (a: number, b: number, out: number, scratch: number, m: number, k: number, n: number) => void;
 
 interface SparseMatMulExports {
   matMulSkippingZeros: Product;
@@ -36,8 +36,9 @@ function kernel(name: keyof SparseMatMulExports, outputShape: (m: number, k: num
     const { a, b } = inputs as Record<'a' | 'b', tf.TensorInfo>;
     const [m, k] = a.shape;
     const n = b.shape[1];
-    return runWasmStep<SparseMatMulExports>(backend, WASM_BASE64, [a, b], [{ shape: outputShape(m, k, n) }],
-      (exports, [aAt, bAt, outAt]) => exports[name](aAt, bAt, outAt, m, k, n))[0];
+    // The second output is the kernel's scratch list of nonzero indices; the callers dispose it.
+    return runWasmStep<SparseMatMulExports>(backend, WASM_BASE64, [a, b], [{ shape: outputShape(m, k, n) }, { shape: [Math.max(m, k)] }],
+      (exports, [aAt, bAt, outAt, scratchAt]) => exports[name](aAt, bAt, outAt, scratchAt, m, k, n));
   }) as tf.KernelFunc;
 }
 
@@ -59,18 +60,23 @@ function fused(kernelName: string, b: tf.Tensor): boolean {
   return (b.shape[1] ?? 0) % 4 === 0 && isFusedKernelAvailable(kernelName);
 }
 
+/** Runs a kernel and disposes its scratch output. */
+function withoutScratch(kernelName: string, a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
+  const [product, scratch] = tf.engine().runKernel(kernelName, { a, b }) as tf.Tensor[];
+  scratch.dispose();
+  return product as tf.Tensor2D;
+}
+
 /** a b for a [m, k] (mostly zeros, ideally) and b [k, n]; a new tensor the caller owns. */
 export function matMulSkippingZeros(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   checkOperands('matMulSkippingZeros', a, b, 1);
-  return fused(MAT_MUL_SKIPPING_ZEROS, b)
-    ? tf.engine().runKernel(MAT_MUL_SKIPPING_ZEROS, { a, b }) as tf.Tensor2D
-    : tf.matMul(a, b);
+  return fused(MAT_MUL_SKIPPING_ZEROS, b) ? withoutScratch(MAT_MUL_SKIPPING_ZEROS, a, b) : tf.matMul(a, b);
 }
 
 /** a^T d for a [m, k] (mostly zeros, ideally) and d [m, n]; a new tensor the caller owns. */
 export function transposedMatMulSkippingZeros(a: tf.Tensor2D, d: tf.Tensor2D): tf.Tensor2D {
   checkOperands('transposedMatMulSkippingZeros', a, d, 0);
   return fused(TRANSPOSED_MAT_MUL_SKIPPING_ZEROS, d)
-    ? tf.engine().runKernel(TRANSPOSED_MAT_MUL_SKIPPING_ZEROS, { a, b: d }) as tf.Tensor2D
+    ? withoutScratch(TRANSPOSED_MAT_MUL_SKIPPING_ZEROS, a, d)
     : tf.matMul(a, d, true, false);
 }

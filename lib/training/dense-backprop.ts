@@ -22,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { l2Gradient } from '../kernels/add-scaled';
+import { sumOfSquares } from '../kernels/sum-of-squares';
 import { matMulSkippingZeros, transposedMatMulSkippingZeros } from '../kernels/sparse-mat-mul';
 import { crossEntropyHead } from './cross-entropy-head';
 
@@ -139,7 +140,7 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
     const head = crossEntropyHead(outputs[last].dataSync(), labels.dataSync(), masks[last]?.dataSync());
     let loss = head.loss;
     for (const stage of plan.stages) {
-      if (stage.l2 > 0) loss += stage.l2 * tf.sum(tf.square(stage.kernel)).dataSync()[0];
+      if (stage.l2 > 0) loss += stage.l2 * sumOfSquares(stage.kernel).dataSync()[0];
     }
 
     // Backward, last stage first.
