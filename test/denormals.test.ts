@@ -12,12 +12,17 @@ import { initBackend } from '../lib/backend';
 import { loadMnist } from '../lib/data';
 import {
   FLOAT32_MIN_NORMAL, adamStep, flushDenormals, installFastKernels, l2Gradient, momentumStep, rmspropStep,
-  sgdStep, uninstallFastKernels,
+  sgdStep, sumOfSquares, uninstallFastKernels,
 } from '../lib/kernels';
 import { buildCompile } from '../lib/models';
 import { fit } from '../lib/training';
 
 const EXPONENT_BITS = 0x7f800000;
+
+/** Ordinary values in [-1, 1), deterministic. */
+function randomish(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => Math.sin(i * 12.9898) % 1);
+}
 
 /** How many of `values` are denormal (exponent bits all zero, not zero). */
 function countDenormals(values: Float32Array): number {
@@ -92,6 +97,22 @@ describe('the fused kernels flush denormals', () => {
       // 2 * 0.001 * 5e-36 = 1e-38 < 2^-126: left out; 2 * 0.001 * 6e-36 = 1.2e-38: counted.
       assert.deepEqual(Array.from(result), [1, Math.fround(1 + Math.fround(0.002 * Math.fround(6e-36))), Math.fround(1 + 0.002 * 0.5), 0]);
       assert.throws(() => l2Gradient(grads, weights, 0), /L2 factor must be a positive number, got 0/);
+    });
+  });
+
+  it('sumOfSquares adds 0 for values whose square would be denormal, on wasm as with tf ops', () => {
+    tf.tidy(() => {
+      const values = [0.5, -2, 1e-20, 3e-39, 1.5e-19, ...randomish(37)];
+      const x = tf.tensor1d(values);
+      const fused = sumOfSquares(x).dataSync()[0];
+      uninstallFastKernels();
+      const composed = sumOfSquares(x).dataSync()[0];
+      installFastKernels();
+      // 1e-20 and 3e-39 are below 2^-63 = 1.08e-19 and add nothing; 1.5e-19 adds 2.25e-38.
+      const expected = values.filter((v) => Math.abs(v) >= 2 ** -63).reduce((sum, v) => sum + Math.fround(v * v), 0);
+      assert.ok(Math.abs(fused - expected) <= 1e-6 * expected, `wasm ${fused}, expected ${expected}`);
+      assert.ok(Math.abs(composed - expected) <= 1e-6 * expected, `tf ops ${composed}, expected ${expected}`);
+      assert.throws(() => sumOfSquares(tf.tensor1d([1], 'int32')), /sumOfSquares: x is int32; it must be float32/);
     });
   });
 

@@ -14,6 +14,19 @@ interface WasmBackendInternals {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
 }
 
+/**
+ * A view of a float32 tensor's values in the wasm backend's memory, without copying them, or
+ * undefined on another backend. Call it again after any tensor op: a growing memory replaces
+ * the buffer (the offset stays valid for the tensor's life). Writing to the view changes the tensor.
+ */
+export function wasmHeapView(t: tf.Tensor): (() => Float32Array) | undefined {
+  if (tf.getBackend() !== 'wasm' || t.dtype !== 'float32') return undefined;
+  const backend = tf.backend() as unknown as WasmBackendInternals;
+  const offset = backend.dataIdMap.get(t.dataId).memoryOffset;
+  const memory = backend.wasm.asm.memory;
+  return () => new Float32Array(memory.buffer, offset, t.size);
+}
+
 /** Per backend, the modules instantiated against its memory, by their base64 bytes. */
 const instances = new WeakMap<object, Map<string, WebAssembly.Exports>>();
 
