@@ -37,11 +37,12 @@ function bits(t: tf.Tensor): number[] {
   return Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
 }
 
-// 11 values: two SIMD vectors and a scalar tail. Denormal gradients (1e-39, -3e-40, the
-// smallest one), and slots whose decay makes a denormal (9e-39 / 0.9 decays to 9e-39 * 0.9).
+// 11 values: two SIMD vectors and a scalar tail. Denormal gradients (1e-39, -3e-40, the smallest
+// one), normal ones too small for a normal step (5e-37, -2e-36: times a learning rate of 0.01 they
+// would be denormal), and slots whose decay makes a denormal (1.2e-38 * 0.5 is one).
 const size = 11;
 const theta = [0.5, -0.25, 1e-3, 2, -1, 0.125, 3e-39, 0.75, -0.5, 1, 1.5];
-const gradient = [1e-39, -3e-40, 0.01, 0, -0.02, 1.4e-45, 0.03, 1e-39, 0.5, -1e-39, 0.02];
+const gradient = [1e-39, -3e-40, 0.01, 0, -0.02, 1.4e-45, 0.03, 5e-37, 0.5, -1e-39, -2e-36];
 const slot = [1.2e-38, 1e-3, 1.3e-38, 0.2, 1.25e-38, 0.1, 1e-38, 0.3, 0, 1.2e-38, 0.05];
 
 const KERNELS: Record<string, (t: tf.Tensor, s: tf.Tensor, g: tf.Tensor) => tf.Tensor[]> = {

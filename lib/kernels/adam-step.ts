@@ -17,15 +17,15 @@
  * operations in the same order as the tf-ops form, so results agree to rounding
  * (bit for bit where cv = 1).
  *
- * Denormal floats are flushed to zero on the way in (g) and out (theta', m', v'),
- * as TensorFlow's CPU kernels do (see flush-denormals.ts).
+ * Denormal floats are flushed to zero as TensorFlow's CPU kernels do, and never
+ * made: an operand whose product would be denormal counts as 0 (see flush-denormals.ts).
  *
  * On other backends, or before `installFastKernels()`, `adamStep` computes the
  * same formula with tf ops, flushing likewise.
  */
 import * as tf from '@tensorflow/tfjs';
 import { WASM_BASE64 } from './adam-step-wasm';
-import { flushDenormals } from './flush-denormals';
+import { countedFrom, flushDenormals, underflowThreshold } from './flush-denormals';
 import { runFusedStep, runWasmStep } from './fused-step';
 
 /** The kernel's name in the TensorFlow.js registry. */
@@ -57,7 +57,20 @@ export interface AdamStepResult {
 interface AdamStepExports {
   adamStep(theta: number, m: number, v: number, g: number, thetaOut: number, mOut: number, vOut: number,
     n: number, beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
-    cm: number, cg: number, cv: number, eps: number): void;
+    cm: number, cg: number, cv: number, eps: number, ...thresholds: number[]): void;
+}
+
+/**
+ * Below which magnitude g counts as 0 in (1 - beta1) g, in (1 - beta2) g g and in cg g, and m' in
+ * cm m' (the product would be denormal; see flush-denormals.ts), in the kernel's parameter order.
+ */
+function thresholds(c: Attrs): [number, number, number, number] {
+  return [
+    underflowThreshold(1 - c.beta1),
+    Math.fround(Math.sqrt(underflowThreshold(1 - c.beta2))),
+    underflowThreshold(c.momentumScale),
+    underflowThreshold(c.gradientScale),
+  ];
 }
 
 type Attrs = Required<AdamStepCoefficients>;
@@ -68,7 +81,8 @@ function wasmAdamStep({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]):
   return runWasmStep<AdamStepExports>(backend, WASM_BASE64, [theta, m, v, gradient], [theta, m, v],
     (kernel, [thetaAt, mAt, vAt, gradientAt, thetaOutAt, mOutAt, vOutAt]) => kernel.adamStep(
       thetaAt, mAt, vAt, gradientAt, thetaOutAt, mOutAt, vOutAt, tf.util.sizeFromShape(theta.shape),
-      beta1, 1 - beta1, beta2, 1 - beta2, momentumScale, gradientScale, secondMomentScale, epsilon));
+      beta1, 1 - beta1, beta2, 1 - beta2, momentumScale, gradientScale, secondMomentScale, epsilon,
+      ...thresholds(attrs as unknown as Attrs)));
 }
 
 /** The wasm kernel's registration, for `installFastKernels`. */
@@ -78,16 +92,15 @@ export const adamStepConfig: tf.KernelConfig = {
   kernelFunc: wasmAdamStep as tf.KernelFunc,
 };
 
-/** The same step with tf ops, in the order the kernel computes it. */
+/** The same step with tf ops, in the order the kernel computes it, masking and flushing where it does. */
 function adamStepWithOps(theta: tf.Tensor, m: tf.Tensor, v: tf.Tensor, g: tf.Tensor, c: Attrs): tf.Tensor[] {
   return tf.tidy(() => {
-    const gradient = flushDenormals(g);
-    const newM = flushDenormals(tf.add(tf.mul(c.beta1, m), tf.mul(1 - c.beta1, gradient)));
-    const newV = flushDenormals(tf.add(tf.mul(c.beta2, v), tf.mul(1 - c.beta2, tf.square(gradient))));
-    let numerator = tf.mul(c.momentumScale, newM);
-    if (c.gradientScale !== 0) numerator = tf.add(numerator, tf.mul(c.gradientScale, gradient));
-    const meanSquare = c.secondMomentScale === 1 ? newV : tf.mul(c.secondMomentScale, newV);
-    const newTheta = flushDenormals(tf.sub(theta, tf.div(numerator, tf.add(tf.sqrt(meanSquare), c.epsilon))));
+    const [forMomentum, forSquare, forStep, forLookAhead] = thresholds(c);
+    const squared = countedFrom(g, forSquare);
+    const newM = flushDenormals(tf.add(tf.mul(c.beta1, m), tf.mul(1 - c.beta1, countedFrom(g, forMomentum))));
+    const newV = flushDenormals(tf.add(tf.mul(c.beta2, v), tf.mul(1 - c.beta2, tf.mul(squared, squared))));
+    const numerator = tf.add(tf.mul(c.momentumScale, countedFrom(newM, forStep)), tf.mul(c.gradientScale, countedFrom(g, forLookAhead)));
+    const newTheta = flushDenormals(tf.sub(theta, tf.div(numerator, tf.add(tf.sqrt(tf.mul(c.secondMomentScale, newV)), c.epsilon))));
     return [newTheta, newM, newV];
   });
 }

@@ -15,7 +15,7 @@
  * same formula with tf ops.
  */
 import * as tf from '@tensorflow/tfjs';
-import { flushDenormals } from './flush-denormals';
+import { countedFrom, flushDenormals, underflowThreshold } from './flush-denormals';
 import { runFusedStep, runWasmStep } from './fused-step';
 import { WASM_BASE64 } from './momentum-step-wasm';
 
@@ -40,7 +40,7 @@ export interface MomentumStepResult {
 
 interface MomentumStepExports {
   momentumStep(theta: number, m: number, g: number, thetaOut: number, mOut: number, n: number,
-    momentum: number, eta: number, nesterov: number): void;
+    momentum: number, eta: number, nesterov: number, forStep: number): void;
 }
 
 type Attrs = Required<MomentumStepCoefficients>;
@@ -51,7 +51,7 @@ function wasmMomentumStep({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[
   return runWasmStep<MomentumStepExports>(backend, WASM_BASE64, [theta, velocity, gradient], [theta, velocity],
     (kernel, [thetaAt, velocityAt, gradientAt, thetaOutAt, velocityOutAt]) => kernel.momentumStep(
       thetaAt, velocityAt, gradientAt, thetaOutAt, velocityOutAt, tf.util.sizeFromShape(theta.shape),
-      momentum, learningRate, nesterov ? 1 : 0));
+      momentum, learningRate, nesterov ? 1 : 0, underflowThreshold(learningRate)));
 }
 
 /** The wasm kernel's registration, for `installFastKernels`. */
@@ -64,7 +64,7 @@ export const momentumStepConfig: tf.KernelConfig = {
 /** The same step with tf ops, in the order the kernel computes it. */
 function momentumStepWithOps(theta: tf.Tensor, m: tf.Tensor, g: tf.Tensor, c: Attrs): tf.Tensor[] {
   return tf.tidy(() => {
-    const scaledGradient = tf.mul(c.learningRate, flushDenormals(g));
+    const scaledGradient = tf.mul(c.learningRate, countedFrom(g, underflowThreshold(c.learningRate)));
     const newM = flushDenormals(tf.add(tf.mul(c.momentum, m), scaledGradient));
     const step = c.nesterov ? tf.add(tf.mul(c.momentum, newM), scaledGradient) : newM;
     return [flushDenormals(tf.sub(theta, step)), newM];

@@ -16,7 +16,7 @@
  * same formula with tf ops.
  */
 import * as tf from '@tensorflow/tfjs';
-import { flushDenormals } from './flush-denormals';
+import { countedFrom, flushDenormals, underflowThreshold } from './flush-denormals';
 import { runFusedStep, runWasmStep } from './fused-step';
 import { WASM_BASE64 } from './rmsprop-step-wasm';
 
@@ -43,10 +43,15 @@ export interface RMSpropStepResult {
 
 interface RMSpropStepExports {
   rmspropStep(theta: number, s: number, g: number, thetaOut: number, sOut: number, n: number,
-    decay: number, squareWeight: number, eta: number, eps: number): void;
+    decay: number, squareWeight: number, eta: number, eps: number, forSquare: number, forStep: number): void;
 }
 
 type Attrs = Required<RMSpropStepCoefficients>;
+
+/** Below which magnitude g counts as 0 in w g g and in eta g (the product would be denormal; flush-denormals.ts). */
+function thresholds(c: Attrs): [number, number] {
+  return [Math.fround(Math.sqrt(underflowThreshold(c.squareWeight))), underflowThreshold(c.learningRate)];
+}
 
 function wasmRMSpropStep({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0]): tf.TensorInfo[] {
   const { theta, meanSquare, gradient } = inputs as Record<'theta' | 'meanSquare' | 'gradient', tf.TensorInfo>;
@@ -54,7 +59,7 @@ function wasmRMSpropStep({ inputs, backend, attrs }: Parameters<tf.KernelFunc>[0
   return runWasmStep<RMSpropStepExports>(backend, WASM_BASE64, [theta, meanSquare, gradient], [theta, meanSquare],
     (kernel, [thetaAt, meanSquareAt, gradientAt, thetaOutAt, meanSquareOutAt]) => kernel.rmspropStep(
       thetaAt, meanSquareAt, gradientAt, thetaOutAt, meanSquareOutAt, tf.util.sizeFromShape(theta.shape),
-      decay, squareWeight, learningRate, epsilon));
+      decay, squareWeight, learningRate, epsilon, ...thresholds(attrs as unknown as Attrs)));
 }
 
 /** The wasm kernel's registration, for `installFastKernels`. */
@@ -67,10 +72,11 @@ export const rmspropStepConfig: tf.KernelConfig = {
 /** The same step with tf ops, in the order the kernel computes it. */
 function rmspropStepWithOps(theta: tf.Tensor, s: tf.Tensor, g: tf.Tensor, c: Attrs): tf.Tensor[] {
   return tf.tidy(() => {
-    const gradient = flushDenormals(g);
-    const newS = flushDenormals(tf.add(tf.mul(c.decay, s), tf.mul(c.squareWeight, tf.square(gradient))));
+    const [forSquare, forStep] = thresholds(c);
+    const squared = countedFrom(g, forSquare);
+    const newS = flushDenormals(tf.add(tf.mul(c.decay, s), tf.mul(c.squareWeight, tf.mul(squared, squared))));
     const root = tf.add(tf.sqrt(newS), c.epsilon);
-    return [flushDenormals(tf.sub(theta, tf.div(tf.mul(c.learningRate, gradient), root))), newS];
+    return [flushDenormals(tf.sub(theta, tf.div(tf.mul(c.learningRate, countedFrom(g, forStep)), root))), newS];
   });
 }
 

@@ -116,6 +116,19 @@ function denseForward(stage: DenseStage, input: tf.Tensor2D): tf.Tensor2D {
   return (stage.activation === 'relu' ? tf.relu(biased) : biased) as tf.Tensor2D;
 }
 
+/**
+ * Loss (without penalties) and accuracy count of one batch in inference mode (no dropout),
+ * through the same forward pass and head as training: what `evaluate` needs of a batch.
+ */
+export function denseEvaluation(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1D): { loss: number; correct: number } {
+  return tf.tidy(() => {
+    let activation = tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
+    for (const stage of plan.stages) activation = denseForward(stage, activation);
+    const { loss, correct } = crossEntropyHead(activation.dataSync(), labels.dataSync());
+    return { loss, correct };
+  });
+}
+
 /** Loss, accuracy count and gradients of one training batch (dropout active), without the tape. */
 export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1D, makeMask: MaskMaker = dropoutMask): DenseStep {
   return tf.tidy(() => {

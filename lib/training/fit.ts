@@ -12,7 +12,9 @@ import type { Callback, EpochLogs, TrainingContext } from './callbacks';
 import { earlyStopping, type EarlyStoppingOptions } from './early-stopping';
 import { emptyHistory, recordEpoch, type History } from './history';
 import { countCorrect, regularizationPenalty, sparseCategoricalCrossentropy } from './loss';
-import { denseGradients, densePlan, dropoutMask, seededDropoutMasks, type DenseStep } from './dense-backprop';
+import {
+  denseEvaluation, denseGradients, densePlan, dropoutMask, seededDropoutMasks, type DensePlan, type DenseStep,
+} from './dense-backprop';
 import { sparseCategoricalCrossentropyWithGradient } from '../kernels/sparse-cross-entropy';
 import { EpochProgress, stdoutSink, type OutputSink } from './progress';
 import { seededRandom, shuffleInPlace } from './random';
@@ -68,20 +70,30 @@ function checkData(x: tf.Tensor, y: tf.Tensor, what: string): number {
   return n;
 }
 
+/** Loss (without penalties) and right answers of one batch in inference mode. */
+function evaluateBatch(model: tf.LayersModel, plan: DensePlan | undefined, xb: tf.Tensor, yb: tf.Tensor1D): { loss: number; correct: number } {
+  // The course's dense networks go through the hand-written forward pass and head, as in training.
+  if (plan) return denseEvaluation(plan, xb, yb);
+  return tf.tidy(() => {
+    const probabilities = model.apply(xb, { training: false }) as tf.Tensor2D;
+    return {
+      loss: sparseCategoricalCrossentropy(yb, probabilities).dataSync()[0],
+      correct: countCorrect(yb, probabilities).dataSync()[0],
+    };
+  });
+}
+
 /** Mean loss (penalty included) and accuracy of the model on every example of `source`, without dropout. */
-function evaluateSource(model: tf.LayersModel, source: BatchSource, batchSize: number): { loss: number; acc: number } {
+function evaluateSource(model: tf.LayersModel, source: BatchSource, batchSize: number, plan = densePlan(model)): { loss: number; acc: number } {
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < source.count; start += batchSize) {
     const size = Math.min(batchSize, source.count - start);
-    const [batchLoss, batchCorrect] = tf.tidy(() => {
-      const [xb, yb] = source.range(start, size);
-      const probabilities = model.apply(xb, { training: false }) as tf.Tensor2D;
-      return [sparseCategoricalCrossentropy(yb, probabilities), countCorrect(yb, probabilities)];
-    });
-    lossSum += batchLoss.dataSync()[0] * size;
-    correct += batchCorrect.dataSync()[0];
-    tf.dispose([batchLoss, batchCorrect]);
+    const [xb, yb] = source.range(start, size);
+    const batch = evaluateBatch(model, plan, xb, yb);
+    tf.dispose([xb, yb]);
+    lossSum += batch.loss * size;
+    correct += batch.correct;
   }
   const penalty = regularizationPenalty(model);
   const loss = lossSum / source.count + penalty.dataSync()[0];
@@ -190,7 +202,7 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
 
     const logs: EpochLogs = { loss: lossSum / seen, acc: correct / seen };
     if (validation) {
-      const { loss, acc } = evaluateSource(model, validation, validationBatchSize);
+      const { loss, acc } = evaluateSource(model, validation, validationBatchSize, plan);
       logs.val_loss = loss;
       logs.val_acc = acc;
     }
