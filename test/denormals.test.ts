@@ -12,7 +12,7 @@ import { initBackend } from '../lib/backend';
 import { loadMnist } from '../lib/data';
 import {
   FLOAT32_MIN_NORMAL, adamStep, flushDenormals, installFastKernels, l2Gradient, momentumStep, rmspropStep,
-  sgdStep, sumOfSquares, uninstallFastKernels,
+  l2GradientAndSquares, sgdStep, sumOfSquares, uninstallFastKernels,
 } from '../lib/kernels';
 import { buildCompile } from '../lib/models';
 import { fit } from '../lib/training';
@@ -52,6 +52,7 @@ const KERNELS: Record<string, (t: tf.Tensor, s: tf.Tensor, g: tf.Tensor) => tf.T
   'rmspropStep': (t, s, g) => Object.values(rmspropStep(t, tf.abs(s), g, { learningRate: 1e-3, decay: 0.9, epsilon: 1e-7 })),
   'l2Gradient': (t, _s, g) => [l2Gradient(g, t, 0.001)],
   'sgdStep': (t, _s, g) => [sgdStep(t, g, 0.01)],
+  'l2GradientAndSquares': (t, _s, g) => l2GradientAndSquares(g, t, 0.001),
 };
 
 describe('the fused kernels flush denormals', () => {
@@ -87,6 +88,18 @@ describe('the fused kernels flush denormals', () => {
         if (Math.abs(plain[i]) >= FLOAT32_MIN_NORMAL) assert.equal(flushed[i], plain[i], `element ${i}`);
         else assert.equal(flushed[i], 0, `element ${i} (${plain[i]}) is flushed`);
       }
+    });
+  });
+
+  it('l2GradientAndSquares gives what l2Gradient and sumOfSquares give apart, bit for bit', () => {
+    tf.tidy(() => {
+      const weights = tf.tensor1d([5e-36, 6e-36, 0.5, -1e-37, 1e-20, -3, ...randomish(23)]);
+      const grads = tf.tensor1d(randomish(29).map((v) => v / 3));
+      const [gradient, squares] = l2GradientAndSquares(grads, weights, 0.001);
+      assert.deepEqual(bits(gradient), bits(l2Gradient(grads, weights, 0.001)));
+      const apart = sumOfSquares(weights).dataSync()[0];
+      assert.ok(Math.abs(squares.dataSync()[0] - apart) <= 1e-6 * apart, `${squares.dataSync()[0]} vs ${apart}`);
+      assert.throws(() => l2GradientAndSquares(grads, tf.zeros([3]), 0.001), /gradient \[29\] float32 and weights \[3\] float32 differ/);
     });
   });
 

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WASM_BASE64 } from './add-scaled-wasm';
-import { FLOAT32_MIN_NORMAL, flushDenormals } from './flush-denormals';
+import { flushDenormals, underflowThreshold } from './flush-denormals';
 import { runFusedStep, runWasmStep } from './fused-step';
 
 /** The kernel's name in the TensorFlow.js registry. */
@@ -62,7 +62,7 @@ export function addScaled(y: tf.Tensor, x: tf.Tensor, scale: number): tf.Tensor 
   if (!Number.isFinite(scale) || scale === 0) {
     throw new Error(`addScaled: the scale must be a finite number other than 0, got ${scale}.`);
   }
-  const attrs: Attrs = { scale, threshold: Math.fround(FLOAT32_MIN_NORMAL / Math.abs(scale)) };
+  const attrs: Attrs = { scale, threshold: underflowThreshold(scale) };
   const [result] = runFusedStep('addScaled', ADD_SCALED, { y, x }, attrs, () => [addScaledWithOps(y, x, attrs)]);
   return result;
 }

@@ -21,8 +21,7 @@
  * undefined for anything else, so that `fit` falls back to the tape.
  */
 import * as tf from '@tensorflow/tfjs';
-import { l2Gradient } from '../kernels/add-scaled';
-import { sumOfSquares } from '../kernels/sum-of-squares';
+import { l2GradientAndSquares } from '../kernels/l2-gradient';
 import { matMulSkippingZeros, transposedMatMulSkippingZeros } from '../kernels/sparse-mat-mul';
 import { crossEntropyHead } from './cross-entropy-head';
 
@@ -152,9 +151,6 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
     // dropout), the accuracy count and the gradient with respect to the logits, in one pass.
     const head = crossEntropyHead(outputs[last].dataSync(), labels.dataSync(), masks[last]?.dataSync());
     let loss = head.loss;
-    for (const stage of plan.stages) {
-      if (stage.l2 > 0) loss += stage.l2 * sumOfSquares(stage.kernel).dataSync()[0];
-    }
 
     // Backward, last stage first.
     let dz = tf.tensor2d(head.dLogits, outputs[last].shape);
@@ -162,7 +158,14 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
     for (let i = last; i >= 0; i--) {
       const stage = plan.stages[i];
       const dKernel = transposedMatMulSkippingZeros(inputs[i], dz);
-      grads[stage.kernel.name] = stage.l2 > 0 ? l2Gradient(dKernel, stage.kernel, stage.l2) : dKernel;
+      if (stage.l2 > 0) {
+        // The penalty's gradient and its value for this batch's loss (Keras counts it in), in one pass.
+        const [withPenalty, squares] = l2GradientAndSquares(dKernel, stage.kernel, stage.l2);
+        grads[stage.kernel.name] = withPenalty;
+        loss += stage.l2 * squares.dataSync()[0];
+      } else {
+        grads[stage.kernel.name] = dKernel;
+      }
       if (stage.bias) grads[stage.bias.name] = tf.sum(dz, 0);
       if (i === 0) break;
       let dInput = tf.matMul(dz, stage.kernel, false, true) as tf.Tensor2D;
