@@ -222,7 +222,7 @@ describe('npm run bench -- --quick --json --course', () => {
       assert.equal(numbers.length, 7, `${name}: median, min, max, validation, ms/step, µs/sample, val_acc`);
       assertFinitePositive(numbers, name);
     }
-    assert.equal(rowNumbers(table, 'L2 epochs (s):').length, 3, 'two epochs and the ratio');
+    assert.equal(rowNumbers(table, 'L2 epochs (s):').length, 4, 'two epochs and the two ratios (slowest and median)');
     assert.equal(rowNumbers(table, 's per epoch, 2 runs at once (workers)').length, 2);
     assertFinitePositive(rowNumbers(table, 'projected wall'), 'projected wall');
     assert.match(table, /^ {2}= each run's expected epochs x its configuration's full-data epoch \(SGD [\d.]+ s, .*Dropout [\d.]+ s\)/m);
