@@ -53,6 +53,10 @@ const KERNELS: Record<string, (t: tf.Tensor, s: tf.Tensor, g: tf.Tensor) => tf.T
   'l2Gradient': (t, _s, g) => [l2Gradient(g, t, 0.001)],
   'sgdStep': (t, _s, g) => [sgdStep(t, g, 0.01)],
   'l2GradientAndSquares': (t, _s, g) => l2GradientAndSquares(g, t, 0.001),
+  'adamStep with an L2 penalty folded in': (t, s, g) => {
+    const next = adamStep(t, s, tf.abs(s), g, { beta1: 0.9, beta2: 0.999, momentumScale: 1e-3, epsilon: 1e-7, l2: 0.001 });
+    return [next.theta, next.m, next.v, next.squares!];
+  },
 };
 
 describe('the fused kernels flush denormals', () => {
@@ -88,6 +92,19 @@ describe('the fused kernels flush denormals', () => {
         if (Math.abs(plain[i]) >= FLOAT32_MIN_NORMAL) assert.equal(flushed[i], plain[i], `element ${i}`);
         else assert.equal(flushed[i], 0, `element ${i} (${plain[i]}) is flushed`);
       }
+    });
+  });
+
+  it('adamStep with an L2 penalty folded in gives what adamStep gives on l2Gradient\'s gradient, bit for bit', () => {
+    tf.tidy(() => {
+      const [t, s, g] = [theta, slot, gradient].map((values) => tf.tensor1d(values));
+      const c = { beta1: 0.9, beta2: 0.999, momentumScale: 1e-3, epsilon: 1e-7 };
+      const folded = adamStep(t, s, tf.abs(s), g, { ...c, l2: 0.001 });
+      const apart = adamStep(t, s, tf.abs(s), l2Gradient(g, t, 0.001), c);
+      for (const key of ['theta', 'm', 'v'] as const) assert.deepEqual(bits(folded[key]), bits(apart[key]), key);
+      assert.deepEqual(bits(folded.squares!), bits(sumOfSquares(t)));
+      assert.equal(apart.squares, undefined);
+      assert.throws(() => adamStep(t, s, s, g, { ...c, l2: -1 }), /the L2 factor must be a finite number of at least 0, got -1/);
     });
   });
 

@@ -7,6 +7,7 @@ import { buildCompile } from '../lib/models';
 import { fit } from '../lib/training';
 import { denseGradients, densePlan, type MaskMaker } from '../lib/training/dense-backprop';
 import { sparseCategoricalCrossentropy } from '../lib/training/loss';
+import { l2GradientAndSquares } from '../lib/kernels';
 
 let x: tf.Tensor3D;
 let y: tf.Tensor1D;
@@ -55,13 +56,24 @@ for (const [name, options] of Object.entries(variants)) {
     const byHand = denseGradients(plan, x, y, recordMask);
     assert.equal(tf.memory().numTensors - before, Object.keys(byHand.grads).length + masks.length, 'only the gradients (and kept masks) survive');
     const taped = tapedGradients(model, masks);
-    assert.ok(Math.abs(byHand.loss - taped.value.dataSync()[0]) < 1e-5, `loss ${byHand.loss} vs taped ${taped.value.dataSync()[0]}`);
+    // The L2 penalties are the update's to add (applyWithPenalties); add them here as it would.
+    const penalized: tf.NamedTensorMap = { ...byHand.grads };
+    let penalty = 0;
+    for (const [variable, factor] of Object.entries(byHand.l2)) {
+      const [gradient, squares] = l2GradientAndSquares(byHand.grads[variable], tf.engine().registeredVariables[variable], factor);
+      penalized[variable] = gradient;
+      penalty += factor * squares.dataSync()[0];
+      squares.dispose();
+    }
+    assert.equal(Object.keys(byHand.l2).length, 'l2' in options ? 2 : 0, 'both kernels are penalized when the model has L2');
+    const loss = byHand.loss + penalty;
+    assert.ok(Math.abs(loss - taped.value.dataSync()[0]) < 1e-5, `loss ${loss} vs taped ${taped.value.dataSync()[0]}`);
     for (const [variable, gradient] of Object.entries(taped.grads)) {
-      const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(gradient, byHand.grads[variable]))).dataSync()[0]);
+      const difference = tf.tidy(() => tf.max(tf.abs(tf.sub(gradient, penalized[variable]))).dataSync()[0]);
       const scale = tf.tidy(() => tf.max(tf.abs(gradient)).dataSync()[0]);
       assert.ok(difference <= 1e-5 * Math.max(1, scale), `${variable}: differs by ${difference} (scale ${scale})`);
     }
-    tf.dispose([...Object.values(byHand.grads), taped.value, ...Object.values(taped.grads), ...masks]);
+    tf.dispose([...new Set([...Object.values(byHand.grads), ...Object.values(penalized)]), taped.value, ...Object.values(taped.grads), ...masks]);
     model.dispose();
   });
 }
@@ -87,4 +99,15 @@ test('fit gives the same history with hand-written gradients as with the tape', 
   for (const key of ['loss', 'acc', 'val_loss', 'val_acc'] as const) {
     byHand[key]!.forEach((value, epoch) => assert.ok(Math.abs(value - taped[key]![epoch]) < 1e-4, `${key}[${epoch}]: ${value} vs ${taped[key]![epoch]}`));
   }
+});
+
+test('an optimizer from outside the library gets the L2 penalties added to its gradients', async () => {
+  const run = async (tape: boolean) => {
+    const model = buildCompile(tf.train.sgd(0.05), { l2: 0.01, seed: 5 });
+    const history = await fit(model, x, y, { epochs: 2, batchSize: 8, seed: 5, verbose: 0, tape });
+    model.dispose();
+    return history.history.loss;
+  };
+  const [byHand, taped] = [await run(false), await run(true)];
+  byHand.forEach((value, epoch) => assert.ok(Math.abs(value - taped[epoch]) < 1e-4, `loss[${epoch}]: ${value} vs ${taped[epoch]}`));
 });

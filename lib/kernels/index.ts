@@ -5,7 +5,7 @@
  * kernels only where the backend is `wasm` and leaves every other backend alone.
  */
 import * as tf from '@tensorflow/tfjs';
-import { adamStepConfig } from './adam-step';
+import { adamStepConfigs } from './adam-step';
 import { xnnpackBatchMatMul } from './batch-mat-mul';
 import { sharingIdentity } from './identity';
 import { addScaledConfig } from './add-scaled';
@@ -15,7 +15,7 @@ import { l2GradientAndSquaresConfig } from './l2-gradient';
 import { momentumStepConfig } from './momentum-step';
 import { rmspropStepConfig } from './rmsprop-step';
 
-export { ADAM_STEP, adamStep } from './adam-step';
+export { ADAM_STEP, ADAM_STEP_WITH_L2, adamStep } from './adam-step';
 export type { AdamStepCoefficients, AdamStepResult } from './adam-step';
 export { MOMENTUM_STEP, momentumStep } from './momentum-step';
 export type { MomentumStepCoefficients, MomentumStepResult } from './momentum-step';
@@ -38,7 +38,7 @@ const BACKEND = 'wasm';
 /** The stock kernels that were replaced, kept so that `uninstallFastKernels` can restore them. */
 const replaced = new Map<string, tf.KernelConfig>();
 /** Kernels this library adds under names of its own. */
-const added: tf.KernelConfig[] = [adamStepConfig, momentumStepConfig, rmspropStepConfig, addScaledConfig, sumOfSquaresConfig, l2GradientAndSquaresConfig, ...sparseMatMulConfigs];
+const added: tf.KernelConfig[] = [...adamStepConfigs, momentumStepConfig, rmspropStepConfig, addScaledConfig, sumOfSquaresConfig, l2GradientAndSquaresConfig, ...sparseMatMulConfigs];
 let installed = false;
 
 function replaceKernel(kernelName: string, makeKernel: (original: tf.KernelFunc) => tf.KernelFunc): void {

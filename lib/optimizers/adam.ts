@@ -62,10 +62,16 @@ interface AdamStep {
  */
 export function fusedAdamUpdate(coefficients: AdamStepCoefficients): FusedUpdate | undefined {
   if (!isFusedKernelAvailable(ADAM_STEP)) return undefined;
-  return (variable, gradient, [m, v]) => {
+  const update = (variable: tf.Tensor, gradient: tf.Tensor, [m, v]: tf.Tensor[]) => {
     const next = adamStep(variable, m, v, gradient, coefficients);
     return [next.theta, next.m, next.v];
   };
+  return Object.assign(update, {
+    withL2: (variable: tf.Tensor, gradient: tf.Tensor, [m, v]: tf.Tensor[], l2: number) => {
+      const next = adamStep(variable, m, v, gradient, { ...coefficients, l2 });
+      return { values: [next.theta, next.m, next.v], squares: next.squares! };
+    },
+  });
 }
 
 /** Adam; see the module comment for the update rule. */

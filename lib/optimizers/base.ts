@@ -20,6 +20,7 @@
  * over memory instead of 4 to 14 tf ops, each a trip through the engine.
  */
 import * as tf from '@tensorflow/tfjs';
+import { l2GradientAndSquares } from '../kernels/l2-gradient';
 import { checkHyperparameter } from './hyperparameters';
 import { DecayRate } from './parts';
 
@@ -46,7 +47,14 @@ export function registerOptimizer(cls: tf.serialization.SerializableConstructor<
  * of its slots (variable first, then the slots in `slotNames` order), as new
  * tensors that the caller assigns and disposes.
  */
-export type FusedUpdate = (variable: tf.Tensor, gradient: tf.Tensor, slots: tf.Tensor[]) => tf.Tensor[];
+export type FusedUpdate = ((variable: tf.Tensor, gradient: tf.Tensor, slots: tf.Tensor[]) => tf.Tensor[]) & {
+  /**
+   * The same update with an L2 penalty `l2 * sum(w^2)` folded in (its gradient added to
+   * `gradient` in the kernel), also giving sum(w^2) before the step; absent where the
+   * kernel cannot fold it, and the penalty's gradient is then added beforehand.
+   */
+  withL2?: (variable: tf.Tensor, gradient: tf.Tensor, slots: tf.Tensor[], l2: number) => { values: tf.Tensor[]; squares: tf.Scalar };
+};
 
 /**
  * Base class of the Descent Lab optimizers. `Step` is whatever a subclass
@@ -126,34 +134,72 @@ export abstract class DescentOptimizer<Step = unknown> extends tf.Optimizer {
     const gradients = Array.isArray(variableGradients)
       ? variableGradients
       : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    tf.dispose(Object.values(this.applyStep(gradients, {})));
+  }
+
+  /**
+   * Applies `gradients` of a loss that also has L2 penalties `l2[name] * sum(w^2)` whose
+   * gradients `gradients` leave out: each penalty's gradient is added (inside the update
+   * kernel where the optimizer has one that folds it, else beforehand, as `l2Gradient` adds
+   * it). Returns sum(w^2) of each penalized variable before the step, for the loss.
+   */
+  applyGradientsWithL2(gradients: tf.NamedTensorMap, l2: Record<string, number>): Record<string, number> {
+    const squares = this.applyStep(Object.entries(gradients).map(([name, tensor]) => ({ name, tensor })), l2);
+    const values = Object.fromEntries(Object.entries(squares).map(([name, sum]) => [name, sum.dataSync()[0]]));
+    tf.dispose(Object.values(squares));
+    return values;
+  }
+
+  /** One step over every variable with a gradient; the sums of squares of the penalized ones, kept. */
+  private applyStep(gradients: NamedTensor[], l2: Record<string, number>): Record<string, tf.Scalar> {
     const step = this.iterations + 1;
+    const squares: Record<string, tf.Scalar> = {};
     tf.tidy(() => {
-      const update = this.variableUpdate(step);
+      const { update, fused } = this.variableUpdate(step);
       for (const { name, tensor: gradient } of gradients) {
         if (gradient == null) continue; // a variable the loss does not depend on
         const variable = tf.engine().registeredVariables[name];
         if (variable == null) {
           throw new Error(`${this.label}: got a gradient for "${name}", but no variable of that name exists.`);
         }
-        update(variable, gradient, this.slotsOf(name, variable.shape));
+        const slots = this.slotsOf(name, variable.shape);
+        const factor = l2[name] ?? 0;
+        if (factor > 0 && fused?.withL2) {
+          const { values, squares: sum } = fused.withL2(variable, gradient, slots, factor);
+          [variable, ...slots].forEach((target, i) => target.assign(values[i]));
+          tf.dispose(values);
+          squares[name] = tf.keep(sum);
+        } else if (factor > 0) {
+          const [penalized, sum] = l2GradientAndSquares(gradient, variable, factor);
+          squares[name] = tf.keep(sum);
+          update(variable, penalized, slots);
+        } else {
+          update(variable, gradient, slots);
+        }
       }
     });
     this.incrementIterations();
+    return squares;
   }
 
   /** How this step updates one variable and its slots in place: fused where possible, else with tf ops. */
-  private variableUpdate(step: number): (variable: tf.Variable, gradient: tf.Tensor, slots: tf.Variable[]) => void {
+  private variableUpdate(step: number): {
+    update: (variable: tf.Variable, gradient: tf.Tensor, slots: tf.Variable[]) => void; fused?: FusedUpdate;
+  } {
     const fused = this.fusedUpdate(step);
     if (fused) {
-      return (variable, gradient, slots) => {
-        const values = fused(variable, gradient, slots);
-        // assign takes over the new tensor's memory (no copy); the variable keeps it alive.
-        [variable, ...slots].forEach((target, i) => target.assign(values[i]));
-        tf.dispose(values);
+      return {
+        fused,
+        update: (variable, gradient, slots) => {
+          const values = fused(variable, gradient, slots);
+          // assign takes over the new tensor's memory (no copy); the variable keeps it alive.
+          [variable, ...slots].forEach((target, i) => target.assign(values[i]));
+          tf.dispose(values);
+        },
       };
     }
     const coefficients = this.stepCoefficients(step);
-    return (variable, gradient, slots) => this.updateVariable(variable, gradient, slots, coefficients);
+    return { update: (variable, gradient, slots) => this.updateVariable(variable, gradient, slots, coefficients) };
   }
 
   /** The learning rate as a scalar tensor, made again only after it changes. */

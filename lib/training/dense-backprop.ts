@@ -14,14 +14,17 @@
  *     weights      dW_i = a_{i-1}^T dz_i + 2 * l2 * W_i;  db_i = colsum(dz_i)
  *
  * The products with the images skip their black pixels (sparse-mat-mul.ts).
- * The L2 term leaves out weights too small for 2 * l2 * W_i to be a normal float
- * (see `l2Gradient`), as TensorFlow's flush-to-zero would. Only the
+ * The L2 term (and the penalty's value for the loss) is left to the update:
+ * `applyWithPenalties` folds it into the optimizer's kernel, reading the weights
+ * once, and leaves out weights too small for 2 * l2 * W_i to be a normal float,
+ * as TensorFlow's flush-to-zero would. Only the
  * layer kinds the course uses are understood - Flatten, Dense with relu, linear or
  * softmax (last), Dropout, an L2 kernel penalty - and `densePlan` returns
  * undefined for anything else, so that `fit` falls back to the tape.
  */
 import * as tf from '@tensorflow/tfjs';
 import { l2GradientAndSquares } from '../kernels/l2-gradient';
+import type { DescentOptimizer } from '../optimizers/base';
 import { matMulSkippingZeros, transposedMatMulSkippingZeros } from '../kernels/sparse-mat-mul';
 import { crossEntropyHead } from './cross-entropy-head';
 
@@ -100,9 +103,13 @@ export function seededDropoutMasks(random: () => number): MaskMaker {
 /** What one training batch yields: the loss (penalties included), the number of right answers, the gradients. */
 // A type rather than an interface, so that tf.tidy accepts it as a tensor container.
 export type DenseStep = {
+  /** The batch's loss, without the L2 penalties (their value needs the weights the update reads). */
   loss: number;
   correct: number;
+  /** The loss's gradients, without the L2 penalties' part. */
   grads: tf.NamedTensorMap;
+  /** The L2 factor of each penalized kernel, by variable name: `applyWithPenalties` adds the rest. */
+  l2: Record<string, number>;
 };
 
 /**
@@ -150,7 +157,8 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
     // The softmax, Keras's loss on what the model outputs in training mode (after any output
     // dropout), the accuracy count and the gradient with respect to the logits, in one pass.
     const head = crossEntropyHead(outputs[last].dataSync(), labels.dataSync(), masks[last]?.dataSync());
-    let loss = head.loss;
+    const loss = head.loss;
+    const l2: Record<string, number> = {};
 
     // Backward, last stage first.
     let dz = tf.tensor2d(head.dLogits, outputs[last].shape);
@@ -158,14 +166,8 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
     for (let i = last; i >= 0; i--) {
       const stage = plan.stages[i];
       const dKernel = transposedMatMulSkippingZeros(inputs[i], dz);
-      if (stage.l2 > 0) {
-        // The penalty's gradient and its value for this batch's loss (Keras counts it in), in one pass.
-        const [withPenalty, squares] = l2GradientAndSquares(dKernel, stage.kernel, stage.l2);
-        grads[stage.kernel.name] = withPenalty;
-        loss += stage.l2 * squares.dataSync()[0];
-      } else {
-        grads[stage.kernel.name] = dKernel;
-      }
+      grads[stage.kernel.name] = dKernel;
+      if (stage.l2 > 0) l2[stage.kernel.name] = stage.l2;
       if (stage.bias) grads[stage.bias.name] = tf.sum(dz, 0);
       if (i === 0) break;
       let dInput = tf.matMul(dz, stage.kernel, false, true) as tf.Tensor2D;
@@ -174,6 +176,34 @@ export function denseGradients(plan: DensePlan, x: tf.Tensor, labels: tf.Tensor1
       if (below.activation === 'relu') dInput = tf.mul(dInput, tf.step(outputs[i - 1])) as tf.Tensor2D;
       dz = dInput;
     }
-    return { loss, correct: head.correct, grads };
+    return { loss, correct: head.correct, grads, l2 };
   });
+}
+
+/**
+ * Applies a step's gradients with its L2 penalties added, and returns the penalties'
+ * value for the batch's loss (sum of l2 * sum(w^2), the weights before the step, as
+ * Keras counts them). The library's optimizers fold each penalty's gradient into their
+ * update kernel; any other optimizer gets gradients with it added.
+ */
+export function applyWithPenalties(optimizer: tf.Optimizer, grads: tf.NamedTensorMap, l2: Record<string, number>): number {
+  if (Object.keys(l2).length === 0) {
+    optimizer.applyGradients(grads);
+    return 0;
+  }
+  let squares: Record<string, number>;
+  // Not instanceof: tf.Optimizer answers it for any object with an optimizer's methods.
+  if (typeof (optimizer as Partial<DescentOptimizer>).applyGradientsWithL2 === 'function') {
+    squares = (optimizer as DescentOptimizer).applyGradientsWithL2(grads, l2);
+  } else {
+    const penalized = { ...grads };
+    const sums: Record<string, tf.Scalar> = {};
+    for (const [name, factor] of Object.entries(l2)) {
+      [penalized[name], sums[name]] = l2GradientAndSquares(grads[name], tf.engine().registeredVariables[name], factor);
+    }
+    optimizer.applyGradients(penalized);
+    squares = Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum.dataSync()[0]]));
+    tf.dispose([...Object.keys(l2).map((name) => penalized[name]), ...Object.values(sums)]);
+  }
+  return Object.entries(l2).reduce((sum, [name, factor]) => sum + factor * squares[name], 0);
 }

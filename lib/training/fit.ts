@@ -13,7 +13,7 @@ import { earlyStopping, type EarlyStoppingOptions } from './early-stopping';
 import { emptyHistory, recordEpoch, type History } from './history';
 import { countCorrect, regularizationPenalty, sparseCategoricalCrossentropy } from './loss';
 import {
-  denseEvaluation, denseGradients, densePlan, dropoutMask, seededDropoutMasks, type DensePlan, type DenseStep,
+  applyWithPenalties, denseEvaluation, denseGradients, densePlan, dropoutMask, seededDropoutMasks, type DensePlan, type DenseStep,
 } from './dense-backprop';
 import { sparseCategoricalCrossentropyWithGradient } from '../kernels/sparse-cross-entropy';
 import { EpochProgress, stdoutSink, type OutputSink } from './progress';
@@ -151,17 +151,17 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
       correct = tf.keep(countCorrect(yb, probabilities));
       return tf.add(sparseCategoricalCrossentropyWithGradient(yb, probabilities), regularizationPenalty(model)) as tf.Scalar;
     }, variables);
-    const result = { loss: value.dataSync()[0], correct: correct!.dataSync()[0], grads };
+    const result = { loss: value.dataSync()[0], correct: correct!.dataSync()[0], grads, l2: {} };
     tf.dispose([value, correct!]);
     return result;
   };
 
   /** One gradient step on rows `rows`; returns the batch's loss and correct count. */
   const trainStep = (rows: Int32Array): [number, number] => {
-    const { loss, correct, grads } = tf.tidy(() => gradients(...training.rows(rows)));
-    optimizer.applyGradients(grads);
+    const { loss, correct, grads, l2 } = tf.tidy(() => gradients(...training.rows(rows)));
+    const penalty = applyWithPenalties(optimizer, grads, l2);
     tf.dispose(Object.values(grads));
-    return [loss, correct];
+    return [loss + penalty, correct];
   };
 
   const fail = (error: unknown, when: string): never => {
