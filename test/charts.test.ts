@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { JSDOM } from 'jsdom';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import {
   CHART_DEFAULTS, PLOTLY_MIME, Series, chartBundle, enableInteractiveCharts, plotlyFigure, plotlyHtml, plotlyIsIncluded,
   plotlyLibraryBundle, resetPlotlyInclusion, resolveChartOptions, seriesPoints, showChart, svgChart, validateSeries,
@@ -199,6 +199,22 @@ describe('the plotly.js library output', () => {
   });
 });
 
+/** Writes `html` to a scratch page, opens it in headless Chromium and runs `check` on the tab, with the page's errors. */
+async function inChromium(name: string, html: string, check: (tab: Page, errors: string[]) => Promise<void>): Promise<void> {
+  const page = join(scratchDir(), name);
+  writeFileSync(page, html);
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const tab = await browser.newPage();
+    const errors: string[] = [];
+    tab.on('pageerror', (error) => errors.push(error.message));
+    await tab.goto(pathToFileURL(page).href);
+    await check(tab, errors);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('plotlyHtml in a browser page that loads require.js, as nbconvert pages do', () => {
   const skip = !existsSync(chromiumPath) ? `${chromiumPath} is missing (apt-get install chromium)`
     : !existsSync(REQUIRE_JS) ? `${REQUIRE_JS} is missing (apt-get install libjs-requirejs)` : false;
@@ -207,17 +223,10 @@ describe('plotlyHtml in a browser page that loads require.js, as nbconvert pages
     resetPlotlyInclusion();
     const first = plotlyHtml(accuracies, { title: 'model accuracy on train' });
     const second = plotlyHtml(accuracies.slice(0, 2), { title: 'model accuracy on test' });
-    const page = join(scratchDir(), 'page.html');
     // The library-free fragment comes first, so it has to wait for window.Plotly.
-    writeFileSync(page, `<!doctype html><html><head><meta charset="utf-8">
+    await inChromium('page.html', `<!doctype html><html><head><meta charset="utf-8">
 <script src="${pathToFileURL(REQUIRE_JS).href}"></script>
-<script>window.requireJsDefine = window.define;</script></head><body>${second}${first}</body></html>`);
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const tab = await browser.newPage();
-      const errors: string[] = [];
-      tab.on('pageerror', (error) => errors.push(error.message));
-      await tab.goto(pathToFileURL(page).href);
+<script>window.requireJsDefine = window.define;</script></head><body>${second}${first}</body></html>`, async (tab, errors) => {
       await tab.waitForFunction(() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2,
         undefined, { timeout: 20_000 });
       const state = await tab.evaluate(() => ({
@@ -245,21 +254,13 @@ describe('plotlyHtml in a browser page that loads require.js, as nbconvert pages
       assert.equal(state.defineKept, true);
       assert.equal(state.leftover, false);
       assert.equal(state.picturesShown, 0, 'the static pictures give way to the drawn charts');
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('keeps the static picture, loaded and with no error text, when plotly.js never comes', { skip }, async () => {
-    const page = join(scratchDir(), 'no-plotly.html');
-    writeFileSync(page, `<!doctype html><html><head><meta charset="utf-8"></head><body>${chartBundle(accuracies).data['text/html']}</body></html>`);
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const tab = await browser.newPage();
-      const errors: string[] = [];
-      tab.on('pageerror', (error) => errors.push(error.message));
-      await tab.goto(pathToFileURL(page).href);
-      await tab.waitForTimeout(1500);
+    const html = `<!doctype html><html><head><meta charset="utf-8"></head><body>${chartBundle(accuracies).data['text/html']}</body></html>`;
+    await inChromium('no-plotly.html', html, async (tab, errors) => {
+      await tab.waitForTimeout(1500); // nothing to wait for: the check is that nothing replaces the picture
       const state = await tab.evaluate(() => {
         const img = document.querySelector<HTMLImageElement>('img.descent-lab-chart-static')!;
         const box = img.getBoundingClientRect();
@@ -268,9 +269,7 @@ describe('plotlyHtml in a browser page that loads require.js, as nbconvert pages
       });
       assert.deepEqual(errors, []);
       assert.deepEqual(state, { loaded: true, width: 640, height: 400, text: '', plotlyBox: 0 });
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
 
