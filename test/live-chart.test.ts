@@ -32,8 +32,9 @@ interface CellRun {
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-live-'));
 const cacheDir = path.join(workDir, 'cache');
 const tiny = 'epochs: 3, trainSamples: 6000, testSamples: 500';
-// Epochs of about a second here, so that the sweep trains long enough for updates between its epochs.
-const sweepSize = 'epochs: 3, trainSamples: 10000, testSamples: 500';
+// Epochs of about half a second here (the sweep has to outlast the one-second redraw interval, also
+// on a faster machine, so that updates arrive between its epochs).
+const sweepSize = 'epochs: 3, trainSamples: 20000, testSamples: 500';
 const cells = [
   "import * as dl from 'descent-lab';\ndl.enableInteractiveCharts();",
   // Two runs in two worker threads, trained afresh; the live chart is on by default in a kernel.
