@@ -27,7 +27,7 @@ import * as tf from '@tensorflow/tfjs';
 import { WASM_BASE64 } from './adam-step-wasm';
 import { l2Gradient } from './add-scaled';
 import { countedFrom, flushDenormals, underflowThreshold } from './flush-denormals';
-import { sumOfSquares } from './sum-of-squares';
+import { sumOfSquares } from './l2-gradient';
 import { runFusedStep, runWasmStep } from './fused-step';
 
 /** The kernels' names in the TensorFlow.js registry: the step, and the step with an L2 penalty folded in. */

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { WASM_BASE64 } from './add-scaled-wasm';
-import { flushDenormals, underflowThreshold } from './flush-denormals';
+import { countedFrom, flushDenormals, underflowThreshold } from './flush-denormals';
 import { runFusedStep, runWasmStep } from './fused-step';
 
 /** The kernel's name in the TensorFlow.js registry. */
@@ -49,8 +49,7 @@ export const addScaledConfig: tf.KernelConfig = {
 /** The same with tf ops, in the kernel's order. */
 function addScaledWithOps(y: tf.Tensor, x: tf.Tensor, { scale, threshold }: Attrs): tf.Tensor {
   return tf.tidy(() => {
-    const counted = tf.where(tf.less(tf.abs(x), threshold), tf.zerosLike(x), x);
-    return flushDenormals(tf.add(y, tf.mul(scale, counted)));
+    return flushDenormals(tf.add(y, tf.mul(scale, countedFrom(x, threshold))));
   });
 }
 

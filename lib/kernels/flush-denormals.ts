@@ -14,11 +14,12 @@
  * Flushing a result after it was made is not enough: making it already took the
  * assist, and a weight that stays tiny (2 * l2 * w just above 2^-126, say) makes
  * its denormal products again at every step. So the fused kernels (adam-step,
- * momentum-step, rmsprop-step, add-scaled, sum-of-squares) count the gradient
- * (and Adam's new momentum) as 0 in a product c x where that product would be
- * denormal (|x| below `underflowThreshold(c)`), and write every new weight and
- * slot with denormals replaced by 0. (Slots that decay pass through the band just
- * above 2^-126 once, so their own products are left alone.) What that changes: a value that would be below
+ * momentum-step, rmsprop-step, add-scaled, l2-gradient) count the gradient (and
+ * Adam's new momentum, and a weight under an L2 penalty) as 0 in a product c x
+ * where that product would be denormal (|x| below `underflowThreshold(c)`), and
+ * write every new weight and slot with denormals replaced by 0. (Slots that decay
+ * pass through the band just above 2^-126 once, so their own products are left
+ * alone.) What that changes: a value that would be below
  * 1.18e-38 in magnitude is 0 instead, as in TensorFlow; every other value is
  * unchanged (up to an ulp at the threshold itself), and each kernel's tf-ops form
  * computes the same, bit for bit.

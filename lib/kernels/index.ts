@@ -10,7 +10,6 @@ import { xnnpackBatchMatMul } from './batch-mat-mul';
 import { sharingIdentity } from './identity';
 import { addScaledConfig } from './add-scaled';
 import { sparseMatMulConfigs } from './sparse-mat-mul';
-import { sumOfSquaresConfig } from './sum-of-squares';
 import { l2GradientAndSquaresConfig } from './l2-gradient';
 import { momentumStepConfig } from './momentum-step';
 import { rmspropStepConfig } from './rmsprop-step';
@@ -24,8 +23,7 @@ export type { RMSpropStepCoefficients, RMSpropStepResult } from './rmsprop-step'
 export { isFusedKernelAvailable } from './fused-step';
 export { FLOAT32_MIN_NORMAL, flushDenormals } from './flush-denormals';
 export { ADD_SCALED, addScaled, l2Gradient, sgdStep } from './add-scaled';
-export { SUM_OF_SQUARES, sumOfSquares } from './sum-of-squares';
-export { L2_GRADIENT_AND_SQUARES, l2GradientAndSquares } from './l2-gradient';
+export { L2_GRADIENT_AND_SQUARES, l2GradientAndSquares, sumOfSquares } from './l2-gradient';
 export {
   MAT_MUL_SKIPPING_ZEROS, TRANSPOSED_MAT_MUL_SKIPPING_ZEROS, matMulSkippingZeros, transposedMatMulSkippingZeros,
 } from './sparse-mat-mul';
@@ -38,7 +36,7 @@ const BACKEND = 'wasm';
 /** The stock kernels that were replaced, kept so that `uninstallFastKernels` can restore them. */
 const replaced = new Map<string, tf.KernelConfig>();
 /** Kernels this library adds under names of its own. */
-const added: tf.KernelConfig[] = [...adamStepConfigs, momentumStepConfig, rmspropStepConfig, addScaledConfig, sumOfSquaresConfig, l2GradientAndSquaresConfig, ...sparseMatMulConfigs];
+const added: tf.KernelConfig[] = [...adamStepConfigs, momentumStepConfig, rmspropStepConfig, addScaledConfig, l2GradientAndSquaresConfig, ...sparseMatMulConfigs];
 let installed = false;
 
 function replaceKernel(kernelName: string, makeKernel: (original: tf.KernelFunc) => tf.KernelFunc): void {

@@ -2,19 +2,33 @@
  * An L2 penalty's two figures of a training step in one pass over the weights
  * (l2-gradient.wat): the gradient with the penalty's part added, g + 2 * l2 * w,
  * and sum(w^2), of which the penalty l2 * sum(w^2) is made for the batch's loss.
- * Apart, these are an addScaled and a sumOfSquares kernel, each a pass over the
- * 100,352 weights of the course's first layer; together the L2 run's step costs
- * barely more than a plain one. Both are flushed to zero as TensorFlow would:
- * exactly what `l2Gradient` and `sumOfSquares` give, bit for bit.
+ * Apart, these are two passes over the 100,352 weights of the course's first layer;
+ * together the step of an L2 run whose optimizer cannot fold the penalty into its
+ * update (Adam's kernel does: adam-step.ts) costs one. Both are flushed to zero as
+ * TensorFlow would: the gradient is what `l2Gradient` gives, bit for bit, and the
+ * sum what `sumOfSquares` gives, to float32 rounding (it is summed in four lanes).
  *
- * On other backends, or before `installFastKernels()`, those two are computed apart.
+ * On other backends, or before `installFastKernels()`, those two are computed apart
+ * with tf ops.
  */
 import * as tf from '@tensorflow/tfjs';
 import { l2Gradient } from './add-scaled';
-import { underflowThreshold } from './flush-denormals';
-import { isFusedKernelAvailable, runWasmStep } from './fused-step';
+import { countedFrom, underflowThreshold } from './flush-denormals';
+import { runFusedStep, runWasmStep } from './fused-step';
 import { WASM_BASE64 } from './l2-gradient-wasm';
-import { sumOfSquares } from './sum-of-squares';
+
+/** Below this magnitude a value's square is denormal: 2^-63. */
+const SQUARE_UNDERFLOWS_BELOW = 2 ** -63;
+
+/**
+ * sum(x^2) with tf ops, over the values of `x` at least 2^-63 in magnitude: a smaller
+ * value's square would be denormal, which flush-to-zero makes 0 (and which would cost
+ * a microcode assist per value on Intel; see flush-denormals.ts). A scalar the caller owns.
+ */
+export function sumOfSquares(x: tf.Tensor): tf.Scalar {
+  if (x.dtype !== 'float32') throw new Error(`sumOfSquares: x is ${x.dtype}; it must be float32.`);
+  return tf.tidy(() => tf.sum(tf.square(countedFrom(x, SQUARE_UNDERFLOWS_BELOW))));
+}
 
 /** The kernel's name in the TensorFlow.js registry. */
 export const L2_GRADIENT_AND_SQUARES = 'DescentLabL2GradientAndSquares';
@@ -43,16 +57,11 @@ export const l2GradientAndSquaresConfig: tf.KernelConfig = {
  * (see l2Gradient and sumOfSquares); new tensors the caller owns.
  */
 export function l2GradientAndSquares(gradient: tf.Tensor, weights: tf.Tensor, l2: number): [tf.Tensor, tf.Scalar] {
-  if (!isFusedKernelAvailable(L2_GRADIENT_AND_SQUARES)) return [l2Gradient(gradient, weights, l2), sumOfSquares(weights)];
   if (!(l2 > 0 && Number.isFinite(l2))) {
     throw new Error(`l2GradientAndSquares: the L2 factor must be a positive number, got ${l2}; leave the penalty out for 0.`);
   }
-  if (!tf.util.arraysEqual(gradient.shape, weights.shape) || gradient.dtype !== 'float32' || weights.dtype !== 'float32') {
-    throw new Error(`l2GradientAndSquares: gradient [${gradient.shape}] ${gradient.dtype} and weights [${weights.shape}] ` +
-      `${weights.dtype} differ; pass a variable's float32 weights and their gradient.`);
-  }
   const scale = 2 * l2;
-  const attrs = { scale, threshold: underflowThreshold(scale) };
-  const [sum, squares] = tf.engine().runKernel(L2_GRADIENT_AND_SQUARES, { gradient, weights }, attrs) as tf.Tensor[];
+  const [sum, squares] = runFusedStep('l2GradientAndSquares', L2_GRADIENT_AND_SQUARES, { weights, gradient },
+    { scale, threshold: underflowThreshold(scale) }, () => [l2Gradient(gradient, weights, l2), sumOfSquares(weights)]);
   return [sum, squares as tf.Scalar];
 }

@@ -100,7 +100,7 @@ export function seededDropoutMasks(random: () => number): MaskMaker {
   return (shape, rate) => dropoutMask(shape, rate, Math.floor(random() * 2 ** 31));
 }
 
-/** What one training batch yields: the loss (penalties included), the number of right answers, the gradients. */
+/** What one training batch yields: the loss and gradients without the L2 penalties, the number of right answers, the penalties. */
 // A type rather than an interface, so that tf.tidy accepts it as a tensor container.
 export type DenseStep = {
   /** The batch's loss, without the L2 penalties (their value needs the weights the update reads). */
