@@ -4,7 +4,7 @@
  * tslab publishes output on a zeromq.js 6 Publisher, which throws "Socket is busy writing" on the
  * 513th send in one turn of the event loop, and drops messages once 1,000 wait for a slow
  * subscriber; and every zeromq.js socket throws on a send or receive while it is binding.
- * scripts/tslab-kernel.js starts tslab with sockets that avoid all three.
+ * scripts/tslab-kernel.js starts tslab with sockets (scripts/kernel/harden-sockets.js) that avoid all three.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ type Zmq = typeof import('zeromq');
 /** A copy of the zeromq module with the sockets the kernel launcher gives tslab. */
 function hardenedZmq(): Zmq {
   const zmq = { ...(require('zeromq') as Zmq) } as Zmq;
-  (require(tslabKernelLauncher) as { hardenKernelSockets(zmq: Zmq): void }).hardenKernelSockets(zmq);
+  (require(path.join(path.dirname(tslabKernelLauncher), 'kernel', 'harden-sockets.js')) as { hardenKernelSockets(zmq: Zmq): void }).hardenKernelSockets(zmq);
   return zmq;
 }
 
