@@ -1,8 +1,10 @@
 /** Descent Lab: everything a course notebook needs, from one import. */
 export * from './backend';
 export * from './charts';
+export * as checks from './checks';
 export * from './data';
 export * from './experiments';
+export * from './interrupt';
 export * from './kernels';
 export * from './models';
 export * from './optimizers';

@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 
 const PACKAGES = [
   'jupyter-notebook', 'jupyter-nbconvert', 'python3-nbclient', 'python3-ipykernel',
-  'chromium', 'fonts-dejavu-core', 'dataset-fashion-mnist',
+  'chromium', 'fonts-dejavu-core', 'dataset-fashion-mnist', 'python3-jupyter-kernel-test',
 ];
 
 const installed = (name) =>

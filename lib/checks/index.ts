@@ -1,0 +1,2 @@
+/** Checks for the student editions' check cells: one file per exercise. */
+export * from './check-failed';
