@@ -18,7 +18,15 @@ function tslabModules() {
 }
 
 /** The adaptations, in the order they are applied. */
-const adaptations = [require('./kernel/harden-sockets')];
+const adaptations = [
+  require('./kernel/harden-sockets'),
+  require('./kernel/cell-channel'),
+  require('./kernel/kernel-info'),
+  require('./kernel/error-messages'),
+  require('./kernel/execute-results'),
+  require('./kernel/prefix-completion'),
+  require('./kernel/invalid-code'),
+];
 
 /** Applies every adaptation to `tslab` (see tslabModules) and returns their names. */
 function adaptKernel(tslab = tslabModules()) {
