@@ -161,7 +161,9 @@ function parseFrame(text) {
   const match = /^\s+at (?:async )?(?:(.*?) \((.*)\)|(.*))$/.exec(text);
   const where = match && /^(.*):(\d+):(\d+)$/.exec(match[2] ?? match[3]);
   if (!where) return null; // e.g. `at new Promise (<anonymous>)`, `at async Promise.all (index 0)`
-  const fn = match[1] && !match[1].includes('<anonymous>') ? `, in ${match[1]}` : '';
+  // A function of an earlier cell is called on tslab's `exports` Proxy, which V8 names as its receiver.
+  const callee = match[1]?.replace(/^Proxy\./, '');
+  const fn = callee && !callee.includes('<anonymous>') ? `, in ${callee}` : '';
   return { callee: fn, file: where[1], line: Number(where[2]), column: Number(where[3]) };
 }
 
