@@ -83,12 +83,17 @@ class StreamingClient(NotebookClient):
         elif msg['msg_type'] in ('display_data', 'execute_result'):
             kinds = ', '.join(sorted(content.get('data', {}).keys()))
             print(f'[{self.label}]   (display: {kinds})', flush=True)
+        elif msg['msg_type'] == 'error':
+            # The traceback where the cell's output goes, as stderr text went before the kernel sent errors.
+            sys.stderr.write('\n'.join(content.get('traceback', [])) + '\n')
+            sys.stderr.flush()
         return super().output(outs, msg, display_id, cell_index)
 
 
 def error_of(cell, ename, evalue):
-    """`Name: message` of a failed cell. tslab reports a thrown error as stderr text rather than as an
-    `error` output, and its execute_reply has no ename, so fall back to the first `...Error: ...` line."""
+    """`Name: message` of a failed cell. The project's kernel names the error in its execute_reply
+    (scripts/kernel/error-messages.js); stock tslab reports it as stderr text only, with no ename, so
+    for such a kernel fall back to the first `...Error: ...` line."""
     if ename and ename != '<Error>':
         return f'{ename}: {evalue}'
     lines = []
