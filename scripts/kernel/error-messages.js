@@ -121,14 +121,13 @@ function thrownError(value, cells) {
   }
   let ename = String(value.name ?? value.constructor?.name ?? 'Error');
   let evalue = String(value.message);
-  let frames = true;
   if (value.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' || evalue === 'Interrupted asynchronously') {
     ename = 'KeyboardInterrupt';
     evalue = value.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED' ? 'the cell was interrupted' : 'the cell was interrupted while it awaited';
   }
-  if (ename === 'KeyboardInterrupt' || ename.endsWith('Interrupted')) frames = false;
+  const interrupt = ename === 'KeyboardInterrupt' || ename.endsWith('Interrupted'); // not a bug: no frames
   const last = evalue ? `${ename}: ${evalue}` : ename;
-  return { ename, evalue, traceback: frames ? [...userFrames(value, cells), last] : [last] };
+  return { ename, evalue, traceback: interrupt ? [last] : [...userFrames(value, cells), last] };
 }
 
 /** The stack of `error` as traceback lines, outermost call first, without vm, node and tslab frames. */
