@@ -91,6 +91,7 @@ test('an interrupted sweep in worker threads stops them at once, keeps the finis
   assert.deepEqual(runs.Short, stored.history);
   assert.equal(runs.Short.epoch.length, 2);
   assert.ok(runs.Adam.epoch.length >= 2, `Adam kept ${runs.Adam.epoch.length} epoch(s)`);
+  assert.match(runs.Adam.stopReason ?? '', /^interrupted in epoch \d+ at batch \d+ of 188$/);
   for (const label of ['Adam', 'NAdam']) {
     const history = runs[label];
     assert.deepEqual(history.epoch, history.epoch.map((_, i) => i));
@@ -111,6 +112,7 @@ test('an interrupt while the sweep starts ends it before any run trains', async 
   assert.equal(error.message, "Interrupted: 2 runs not started; no run had finished; dl.interrupted().runs holds every run's finished epochs.");
   assert.deepEqual(Object.keys(error.kept.runs!), ['SGD', 'Adam']);
   assert.equal(error.kept.runs!.SGD.epoch.length, 0);
+  assert.equal(error.kept.runs!.SGD.stopReason, 'interrupted before it started');
   assert.deepEqual(readdirSync(cacheDir), []);
   assert.equal(output.text, '');
 });

@@ -157,14 +157,16 @@ interface TrainingEvents {
   epochEnd(index: number, epoch: number, logs: EpochLogs, seconds: number): void;
   /** The run finished. */
   done(index: number, history: History): void;
+  /** The run failed (the sweep reports it when it ends). */
+  failed(index: number): void;
 }
 
 /**
  * Trains `jobs` on `threads` worker threads, each taking the next job when free, except
  * that the last jobs start together, sharing the cores, when that ends the sweep sooner
  * (see schedule.ts); reports through `events`. When `stop` aborts, every worker is terminated
- * at once (a run in a worker cannot be asked to stop: it does not yield) and what the workers
- * still send is ignored; it then resolves once they are gone.
+ * at once (immediate wherever its run is, and it frees all the worker held) and what the workers
+ * had sent by then is ignored; it then resolves once they are gone.
  */
 async function trainInWorkers(
   jobs: { index: number; spec: ExperimentSpec; log: RunLog }[], settings: CourseSettings, threads: number,
@@ -213,7 +215,12 @@ async function trainInWorkers(
         epochsDone[message.id] = message.epoch + 1;
         events.epochEnd(jobs[message.id].index, message.epoch, message.logs, message.seconds);
       } else if (message.type === 'done') { running.delete(message.id); events.done(jobs[message.id].index, message.history); sendNext(); }
-      else { running.delete(message.id); failures.push(`"${jobs[message.id].spec.label}": ${message.message}`); sendNext(); }
+      else {
+        running.delete(message.id);
+        events.failed(jobs[message.id].index);
+        failures.push(`"${jobs[message.id].spec.label}": ${message.message}`);
+        sendNext();
+      }
     });
     worker.on('error', (error) => failures.push(`a worker crashed while training "${jobs[current]?.spec.label}": ${error.message}`));
     worker.on('exit', () => {
@@ -315,6 +322,7 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
     const keys = specs.map((spec) => cacheKeyFields(spec, settings, backend));
     const events: TrainingEvents = {
       started: (index) => training.add(index),
+      failed: (index) => training.delete(index),
       epochEnd: (index, epoch, epochLogs, seconds) => {
         partial.epochEnd(index, epoch, epochLogs, seconds);
         chart?.epochEnd(index, epoch, epochLogs);

@@ -83,6 +83,11 @@ export interface SweepOutcome {
  */
 export function sweepInterrupted({ labels, finished, partial, stopped, cached }: SweepOutcome): TrainingInterrupted {
   const kept = Object.fromEntries(labels.map((label, index) => [label, finished[index] ?? partial.of(index)]));
+  // Say in each unfinished history why it ended, as fit does in the history of a run it stopped.
+  for (const { label, epoch, batch } of stopped) {
+    kept[label].stopReason ??= `interrupted in epoch ${epoch}${batch ? ` at batch ${batch.at} of ${batch.of}` : ''}`;
+  }
+  labels.forEach((label, index) => { if (!finished[index]) kept[label].stopReason ??= 'interrupted before it started'; });
   const finishedCount = finished.filter(Boolean).length;
   const notStarted = labels.length - finishedCount - stopped.length;
   const where = ({ label, epoch, batch }: StoppedAt) => `${label} (epoch ${epoch}${batch ? `, batch ${batch.at} of ${batch.of}` : ''})`;
