@@ -118,7 +118,7 @@ before(() => {
   fs.writeFileSync(stepsFile, JSON.stringify(steps));
   const env: NodeJS.ProcessEnv = { ...process.env, DESCENT_LAB_CACHE_DIR: cacheDir, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
   for (const name of ['DESCENT_LAB_QUICK', 'DESCENT_LAB_FRESH', 'DESCENT_LAB_EPOCHS']) delete env[name];
-  const run = spawnSync(python, [path.join(projectRoot, 'test', 'support', 'interrupt_session.py'), kernelName, projectRoot, stepsFile, recordFile],
+  const run = spawnSync(python, [path.join(projectRoot, 'test', 'support', 'sweep_interrupt_session.py'), kernelName, projectRoot, stepsFile, recordFile],
     { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
   assert.equal(run.status, 0, `the kernel session failed:\n${run.stderr.slice(-3000)}`);
   session = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as SessionRecord;

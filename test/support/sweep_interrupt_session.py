@@ -4,7 +4,7 @@ it, and records what a frontend and the operating system see: every IOPub messag
 how long the cell took to end after the interrupt, the kernel process's CPU time and thread count,
 and, after a graceful shutdown, the kernel's exit code and its stderr.
 
-Usage: python3 interrupt_session.py KERNEL_NAME CWD STEPS.json OUT.json
+Usage: python3 sweep_interrupt_session.py KERNEL_NAME CWD STEPS.json OUT.json
 STEPS.json: a list of cells, each {"code": str} plus, for a cell to interrupt,
   "interrupt": {"after_s": seconds after the cell starts, "when_file_in": a folder (optional: wait
   until it holds a .json file first), "then_s": seconds to wait after that (optional)},
