@@ -26,6 +26,7 @@ const adaptations = [
   require('./kernel/execute-results'),
   require('./kernel/prefix-completion'),
   require('./kernel/invalid-code'),
+  require('./kernel/cooperative-interrupt'),
 ];
 
 /** Applies every adaptation to `tslab` (see tslabModules) and returns their names. */

@@ -6,6 +6,10 @@
  * on the validation set after each epoch (regularisation penalties included in
  * both losses), callbacks, early stopping - in a lean loop: one gradient
  * computation and one optimizer update per batch, with no per-batch awaits.
+ *
+ * In a Jupyter kernel it gives the event loop a turn before the first batch and then every
+ * ~200 ms of work, so that the kernel hears Interrupt and answers requests while it trains; on
+ * Interrupt it stops at the next batch and rejects with a TrainingInterrupted (see ../interrupt).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Callback, EpochLogs, TrainingContext } from './callbacks';
@@ -21,6 +25,8 @@ import { seededRandom, shuffleInPlace } from './random';
 import { getLearningRate } from './learning-rate';
 import { BatchSource } from './batches';
 import { requireInteger } from '../validate';
+import { EventLoopYielder, listenForInterrupt, TrainingInterrupted, yieldToEventLoop } from '../interrupt';
+import '../engine-repair'; // cleans TensorFlow.js up after an Interrupt in synchronous code
 
 export interface FitOptions {
   /** Passes over the training data. Defaults to `1`. */
@@ -108,9 +114,27 @@ export function evaluate(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, batc
   return evaluateSource(model, new BatchSource(x, y), batchSize);
 }
 
+/** Where Interrupt stopped a run: after `batches` batches of epoch `epoch` (from 0). */
+function stoppedWhere(epoch: number, batches: number, steps: number): string {
+  return batches === 0 ? `at the start of epoch ${epoch + 1}` : `in epoch ${epoch + 1} after batch ${batches} of ${steps}`;
+}
+
+/** The one line `fit` rejects with when Interrupt stopped it; `finished` epochs are kept. */
+function interruptedMessage(where: string, finished: number): string {
+  const kept = finished === 0 ? 'no epoch had finished (dl.interrupted().history is empty)'
+    : `the ${finished} finished epoch${finished === 1 ? ' is' : 's are'} kept in dl.interrupted().history`;
+  return `Interrupted: training stopped ${where}; ${kept}`;
+}
+
 /**
  * Trains `model` (compiled with its optimizer, e.g. by `buildCompile`) on images
  * `x` and integer labels `y`, and returns the per-epoch history.
+ *
+ * Interrupt in a Jupyter kernel (see ../interrupt) stops the run at the next batch: the partial
+ * epoch is dropped, nothing more is printed, and the promise rejects with a `TrainingInterrupted`
+ * whose `kept.history` (also `interrupted().history`) holds the finished epochs. As in Keras,
+ * where KeyboardInterrupt propagates out of `model.fit`, callbacks get no `onTrainEnd` then
+ * (Keras's BackupAndRestore relies on it to keep its backup of an interrupted run).
  */
 export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: FitOptions = {}): Promise<History> {
   const {
@@ -131,7 +155,13 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   }
   const steps = Math.ceil(samples / batchSize);
   const history = emptyHistory({ epochs, batchSize, samples, steps });
-  const print = (line: string) => { if (verbose > 0) output.write(`${line}\n`); };
+  // Set by Interrupt; from then on the run prints nothing, so no line of it can reach a later cell.
+  let interruptRequested = false;
+  const log: OutputSink = {
+    write: (text) => { if (!interruptRequested) output.write(text); },
+    get interactive() { return output.interactive; },
+  };
+  const print = (line: string) => { if (verbose > 0) log.write(`${line}\n`); };
   const context: TrainingContext = { model, optimizer, epochs, stopTraining: false, print };
 
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
@@ -169,50 +199,74 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
       history, { cause: error });
   };
 
-  for (const callback of callbacks) await callback.onTrainBegin?.(context);
-  for (let epoch = 0; epoch < epochs && !context.stopTraining; epoch++) {
-    const started = performance.now();
-    try {
-      for (const callback of callbacks) await callback.onEpochBegin?.(epoch, context);
-    } catch (error) { fail(error, `A callback failed at the start of epoch ${epoch + 1}`); }
-    print(`Epoch ${epoch + 1}/${epochs}`);
-    const progress = new EpochProgress(verbose > 0 ? output : { write() {}, interactive: false }, samples);
-    if (shuffle) shuffleInPlace(order, random);
-
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
-    for (let batch = 0; batch < steps; batch++) {
-      const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, samples));
-      const [batchLoss, batchCorrect] = trainStep(rows);
-      if (!Number.isFinite(batchLoss)) {
-        history.divergence = { epoch, batch, loss: batchLoss };
-        history.stopReason = `diverged: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}`;
-        output.write(`\nTraining stopped: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}/${steps} `
-          + `(learning rate ${getLearningRate(optimizer)}). The ${history.epoch.length} finished epoch(s) are kept in the history; `
-          + 'a smaller learning rate usually cures this.\n');
-        break;
-      }
-      lossSum += batchLoss * rows.length;
-      correct += batchCorrect;
-      seen += rows.length;
-      progress.update(seen, { loss: lossSum / seen, acc: correct / seen });
-    }
-    if (history.divergence) break;
-
-    const logs: EpochLogs = { loss: lossSum / seen, acc: correct / seen };
-    if (validation) {
-      const { loss, acc } = evaluateSource(model, validation, validationBatchSize, plan);
-      logs.val_loss = loss;
-      logs.val_acc = acc;
-    }
-    try {
-      for (const callback of callbacks) await callback.onEpochEnd?.(epoch, logs, context);
-    } catch (error) { fail(error, `A callback failed at the end of epoch ${epoch + 1}`); }
-    progress.finish(Object.fromEntries(Object.entries(logs).filter(([key]) => key !== 'lr')));
-    recordEpoch(history, epoch, logs, (performance.now() - started) / 1000);
+  const stopListening = listenForInterrupt(() => { interruptRequested = true; });
+  try {
+    // A first turn of the event loop before any training: tslab runs a cell's synchronous part
+    // under Node's breakOnSigint, where an Interrupt would kill V8 in the middle of a tf.tidy.
+    await yieldToEventLoop();
+    return await trainEpochs();
+  } finally {
+    stopListening();
   }
-  if (context.stopTraining && !history.stopReason) history.stopReason = context.stopReason ?? 'a callback stopped the run';
-  for (const callback of callbacks) await callback.onTrainEnd?.(context);
-  return history;
+
+  async function trainEpochs(): Promise<History> {
+    const yielder = new EventLoopYielder();
+    const stopIfInterrupted = (epoch: number, batches: number) => {
+      if (!interruptRequested) return;
+      const where = stoppedWhere(epoch, batches, steps);
+      history.stopReason = `interrupted ${where}`;
+      throw new TrainingInterrupted(interruptedMessage(where, history.epoch.length), { history });
+    };
+    stopIfInterrupted(0, 0);
+    for (const callback of callbacks) await callback.onTrainBegin?.(context);
+    for (let epoch = 0; epoch < epochs && !context.stopTraining; epoch++) {
+      const started = performance.now();
+      try {
+        for (const callback of callbacks) await callback.onEpochBegin?.(epoch, context);
+      } catch (error) { fail(error, `A callback failed at the start of epoch ${epoch + 1}`); }
+      print(`Epoch ${epoch + 1}/${epochs}`);
+      const progress = new EpochProgress(verbose > 0 ? log : { write() {}, interactive: false }, samples);
+      if (shuffle) shuffleInPlace(order, random);
+
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      for (let batch = 0; batch < steps; batch++) {
+        // One clock read per batch; a turn of the event loop (where Interrupt is heard) every ~200 ms.
+        if (yielder.due()) await yielder.yield();
+        stopIfInterrupted(epoch, batch);
+        const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, samples));
+        const [batchLoss, batchCorrect] = trainStep(rows);
+        if (!Number.isFinite(batchLoss)) {
+          history.divergence = { epoch, batch, loss: batchLoss };
+          history.stopReason = `diverged: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}`;
+          log.write(`\nTraining stopped: the loss became ${batchLoss} at epoch ${epoch + 1}, batch ${batch + 1}/${steps} `
+            + `(learning rate ${getLearningRate(optimizer)}). The ${history.epoch.length} finished epoch(s) are kept in the history; `
+            + 'a smaller learning rate usually cures this.\n');
+          break;
+        }
+        lossSum += batchLoss * rows.length;
+        correct += batchCorrect;
+        seen += rows.length;
+        progress.update(seen, { loss: lossSum / seen, acc: correct / seen });
+      }
+      if (history.divergence) break;
+      stopIfInterrupted(epoch, steps);
+
+      const logs: EpochLogs = { loss: lossSum / seen, acc: correct / seen };
+      if (validation) {
+        const { loss, acc } = evaluateSource(model, validation, validationBatchSize, plan);
+        logs.val_loss = loss;
+        logs.val_acc = acc;
+      }
+      try {
+        for (const callback of callbacks) await callback.onEpochEnd?.(epoch, logs, context);
+      } catch (error) { fail(error, `A callback failed at the end of epoch ${epoch + 1}`); }
+      progress.finish(Object.fromEntries(Object.entries(logs).filter(([key]) => key !== 'lr')));
+      recordEpoch(history, epoch, logs, (performance.now() - started) / 1000);
+    }
+    if (context.stopTraining && !history.stopReason) history.stopReason = context.stopReason ?? 'a callback stopped the run';
+    for (const callback of callbacks) await callback.onTrainEnd?.(context);
+    return history;
+  }
 }
