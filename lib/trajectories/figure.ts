@@ -1,8 +1,8 @@
 /**
  * The plotly side of a trajectories chart: the surface as filled contours, each path as a line with
  * point markers, the start and the minimum as markers, the axes fixed to the surface's range (paths
- * that leave it are clipped). Coordinates are rounded (4 decimals, contour levels to 3 significant
- * digits), which keeps the embedded frames small and changes nothing a reader can see.
+ * that leave it are clipped). Coordinates are rounded (3 decimals, a hundredth of a pixel here; contour levels
+ * to 3 significant digits), which keeps the embedded frames small and changes nothing a reader can see.
  */
 import { OptimizerPath } from './path';
 import { optimizerColor } from './palette';
@@ -15,6 +15,9 @@ export const TRAJECTORY_CHART_SIZE = { width: 760, height: 560 } as const;
 /** Room on the right for the legend, in pixels. */
 export const LEGEND_WIDTH = 220;
 
+/** How many contour levels both renderers aim for. */
+export const CONTOUR_LEVELS = 16;
+
 /** Points of the contour grid along each axis: fine enough for smooth levels, small to embed. */
 export const CONTOUR_GRID_SIZE = 41;
 
@@ -23,7 +26,7 @@ const BLUES = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6',
   .map((color, i, all) => [i / (all.length - 1), color]);
 
 /** `value` rounded to `decimals` places, as a number. */
-export function rounded(value: number, decimals = 4): number {
+export function rounded(value: number, decimals = 3): number {
   const scale = 10 ** decimals;
   return Math.round(value * scale) / scale;
 }
@@ -38,7 +41,7 @@ export function contourTrace(surface: Surface) {
   return {
     type: 'contour', name: surface.title, x: grid.x1.map((v) => rounded(v)), y: grid.x2.map((v) => rounded(v)),
     z: grid.z.map((row) => row.map((value) => significant(contourLevel(surface, value)))),
-    colorscale: BLUES, ncontours: 24, showscale: false, hoverinfo: 'skip', opacity: 0.55,
+    colorscale: BLUES, ncontours: CONTOUR_LEVELS, showscale: false, hoverinfo: 'skip', opacity: 0.55,
     contours: { coloring: 'fill', showlines: true }, line: { width: 0.5, color: '#ffffff' },
   };
 }
@@ -46,6 +49,11 @@ export function contourTrace(surface: Surface) {
 /** The x and y arrays of a path, rounded. */
 export function pathXY(path: OptimizerPath): { x: number[]; y: number[] } {
   return { x: path.points.map(([x1]) => rounded(x1)), y: path.points.map(([, x2]) => rounded(x2)) };
+}
+
+/** What a frame changes in a path's trace: its points and its legend entry; the rest stays as first drawn. */
+export function pathFrameTrace(path: OptimizerPath) {
+  return { ...pathXY(path), name: pathLabel(path) };
 }
 
 /** One path as a line with small markers, in its optimizer's color; hover names the step. */

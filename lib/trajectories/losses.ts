@@ -15,7 +15,8 @@ export function lossChart(surface: Surface, paths: readonly OptimizerPath[]): { 
   const logarithmic = surface.minimum !== undefined && surface.value(...surface.minimum) === 0;
   const series = paths.map((path) => ({
     name: path.optimizer,
-    y: path.losses.map((loss) => (logarithmic ? Math.max(LOG_LOSS_FLOOR, Math.log10(loss)) : loss)),
+    // Four significant digits: what a chart can show, and a fraction of the page's bytes.
+    y: path.losses.map((loss) => Number((logarithmic ? Math.max(LOG_LOSS_FLOOR, Math.log10(loss)) : loss).toPrecision(4))),
   }));
   return {
     series,

@@ -45,7 +45,9 @@ export function optimizerPath(
   }
   const name = OPTIMIZER_NAMES.find((known) => known.toLowerCase() === String(optimizer).toLowerCase()) ?? optimizer;
   const descent = makeOptimizer(name, options);
-  const point = tf.variable(tf.tensor1d(surface.start), true);
+  const start = tf.tensor1d(surface.start);
+  const point = tf.variable(start, true);
+  start.dispose(); // the variable holds its own reference to the data
   const points: Point[] = [[...surface.start]];
   let divergedAt: number | undefined;
   try {

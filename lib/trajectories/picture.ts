@@ -8,7 +8,7 @@ import { OptimizerPath } from './path';
 import { optimizerColor } from './palette';
 import { pathLabel } from './labels';
 import { contourLevel, Surface, surfaceGrid } from './surface';
-import { CONTOUR_GRID_SIZE, LEGEND_WIDTH, rounded, TRAJECTORY_CHART_SIZE } from './figure';
+import { CONTOUR_GRID_SIZE, CONTOUR_LEVELS, LEGEND_WIDTH, rounded, TRAJECTORY_CHART_SIZE } from './figure';
 
 type PlotModule = typeof import('@observablehq/plot');
 
@@ -45,7 +45,7 @@ export function trajectoriesSvg(surface: Surface, paths: readonly OptimizerPath[
       marks: [
         // The same grid as the plotly contours: marching squares on it gives few, short paths.
         Plot.contour(grid.z.flat().map((value) => contourLevel(surface, value)), {
-          x1, x2, y1, y2, width: grid.x1.length, height: grid.x2.length, thresholds: 24, value: Plot.identity,
+          x1, x2, y1, y2, width: grid.x1.length, height: grid.x2.length, thresholds: CONTOUR_LEVELS, value: Plot.identity,
           fill: 'value', fillOpacity: 0.55, stroke: 'white', strokeWidth: 0.5,
         }),
         Plot.line(points, { x: 'x', y: 'y', z: 'name', stroke: (d: { name: string }) => colorOf(paths, d.name), strokeWidth: 2, clip: true }),
@@ -58,7 +58,10 @@ export function trajectoriesSvg(surface: Surface, paths: readonly OptimizerPath[
     const key = legend(document, names, (name) => colorOf(paths, name), 1);
     key.element.setAttribute('transform', `translate(${width - LEGEND_WIDTH + 12},${TITLE_HEIGHT + 10})`);
     root.append(key.element);
-    return new window.XMLSerializer().serializeToString(root);
+    // Coordinates in attributes to a tenth of a pixel: Plot writes three decimals, which nobody sees and
+    // the page carries. Text (titles, legend labels such as "η=0.05") is left alone.
+    return new window.XMLSerializer().serializeToString(root)
+      .replace(/="([^"]*)"/g, (attribute: string) => attribute.replace(/(\d\.\d)\d+/g, '$1'));
   } finally {
     window.close();
   }

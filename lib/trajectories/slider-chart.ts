@@ -12,7 +12,7 @@
  */
 import { figureBundle, MimeBundle } from '../charts/bundle';
 import { OptimizerName, OptimizerOptions } from '../optimizers';
-import { contourTrace, landmarkTraces, pathTrace, TRAJECTORY_CONFIG, trajectoryLayout } from './figure';
+import { contourTrace, landmarkTraces, pathFrameTrace, pathTrace, TRAJECTORY_CONFIG, trajectoryLayout } from './figure';
 import { shortNumber } from './labels';
 import { optimizerPath, OptimizerPath } from './path';
 import { trajectoriesSvg } from './picture';
@@ -54,7 +54,7 @@ export function learningRateSliderBundle(surface: Surface, factors: readonly num
   const runs = factors.map((factor) => scaledPaths(surface, factor));
   const active = factors.indexOf(1);
   const names = factors.map((factor) => `η × ${shortNumber(factor)}`);
-  const frames = runs.map((paths, i) => ({ name: names[i], data: paths.map(pathTrace), traces: paths.map((_, j) => 1 + j) }));
+  const frames = runs.map((paths, i) => ({ name: names[i], data: paths.map(pathFrameTrace), traces: paths.map((_, j) => 1 + j) }));
   const figure = {
     data: [contourTrace(surface), ...runs[active].map(pathTrace), ...landmarkTraces(surface)],
     layout: { ...trajectoryLayout(surface, title, 110), sliders: [slider('learningRate', 'learning rate ', names, names, active, -0.12)] },
@@ -112,12 +112,12 @@ export function momentumSliderBundle(surface: Surface, options: MomentumSliderOp
   const optimizers = options.optimizers ?? ['Momentum', 'Nesterov'];
   checkValues('momentumSliderBundle: learningRates', learningRates, learningRate);
   checkValues('momentumSliderBundle: momenta', momenta, momentum);
-  const frames: { name: string; data: ReturnType<typeof pathTrace>[]; traces: number[] }[] = [];
+  const frames: { name: string; data: ReturnType<typeof pathFrameTrace>[]; traces: number[] }[] = [];
   let shown: OptimizerPath[] = [];
   learningRates.forEach((eta, i) => momenta.forEach((beta, j) => {
     const paths = optimizers.map((name) => optimizerPath(surface, name, { learningRate: eta, momentum: beta }));
     if (eta === learningRate && beta === momentum) shown = paths;
-    frames.push({ name: pairName(i, j), data: paths.map(pathTrace), traces: paths.map((_, k) => 1 + k) });
+    frames.push({ name: pairName(i, j), data: paths.map(pathFrameTrace), traces: paths.map((_, k) => 1 + k) });
   }));
   const [i0, j0] = [learningRates.indexOf(learningRate), momenta.indexOf(momentum)];
   const figure = {
