@@ -18,7 +18,7 @@ function tslabModules() {
 }
 
 /** The adaptations, in the order they are applied. */
-const adaptations = [require('./kernel/harden-sockets')];
+const adaptations = [require('./kernel/harden-sockets'), require('./kernel/continue-after-errors')];
 
 /** Applies every adaptation to `tslab` (see tslabModules) and returns their names. */
 function adaptKernel(tslab = tslabModules()) {
