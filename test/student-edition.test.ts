@@ -237,6 +237,15 @@ describe('the course notebooks and their student editions', () => {
   }
 });
 
+describe('the README', () => {
+  it("gives nbgrader the stub that npm run student puts in (SOLUTION_STUB), as a Python string", () => {
+    const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+    const match = /^c\.ClearSolutions\.code_stub = \{'typescript': "(.*)"\}$/m.exec(readme);
+    assert.ok(match, 'the README sets ClearSolutions.code_stub');
+    assert.equal(match[1].replace(/\\n/g, '\n'), SOLUTION_STUB);
+  });
+});
+
 describe('npm run student', () => {
   const script = path.join(projectRoot, 'build', 'scripts', 'student-edition.js');
 
