@@ -215,7 +215,7 @@ describe('the course notebooks and their student editions', () => {
           const meta = cell.metadata.nbgrader!;
           assert.deepEqual([meta.solution, meta.locked, meta.schema_version, meta.points! > 0], [false, true, 3, true], meta.grade_id);
           assert.match(meta.grade_id!, /^check-/);
-          assert.match(sourceText(cell), /^console\.log\(dl\.checks\.\w+\(.*\)\);$/);
+          assert.match(sourceText(cell), /console\.log\(dl\.checks\.\w+\(/, 'it prints what a dl.checks function returns');
         }
       });
 

