@@ -71,7 +71,7 @@ for (const mode of ['quick', 'full'] as const) {
     it(`draws ${CHARTS} charts, and its exercise's check passes`, () => {
       const cells = readCells(runs.get(mode)!.executedPath);
       assert.equal(notebookChartPositions(runs.get(mode)!.executedPath).length, CHARTS);
-      const check = cells.find((cell) => cellSource(cell).includes('dl.checks.checkRosenbrockGradient('))!;
+      const check = cells.find((cell) => cellSource(cell).includes('dl.checks.rosenbrockGradient('))!;
       const text = (check.outputs ?? []).map((output: Output) => [output.text ?? ''].flat().join('')).join('');
       assert.match(text, /^passed: your Rosenbrock gradient matches/);
     });

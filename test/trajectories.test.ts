@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { CheckFailed, checkRosenbrockGradient, SOLUTION_STUB } from '../lib/checks';
+import { CheckFailed, rosenbrockGradient as checkRosenbrockGradient, SOLUTION_STUB } from '../lib/checks';
 import { OPTIMIZER_NAMES } from '../lib/optimizers';
 import {
   animatedTrajectoriesFigure, learningRateSliderBundle, lossChart, momentumSliderBundle, optimizerPath, QUADRATIC, ROSENBROCK,

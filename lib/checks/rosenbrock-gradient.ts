@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ROSENBROCK } from '../trajectories/rosenbrock';
-import { CheckFailed, isNotImplemented, passed } from './check-failed';
+import { CheckFailed, passed } from './check-failed';
+import { studentCode } from './student-code';
 
 /** A hand-written gradient: (x1, x2) -> [df/dx1, df/dx2]. */
 export type GradientFunction = (x1: number, x2: number) => [number, number] | number[];
@@ -34,18 +35,12 @@ function autodiffGradient(x1: number, x2: number): [number, number] {
  * @throws CheckFailed naming the first point and component that differs, what was expected and what
  *   came; or saying that the function is not implemented yet (it still throws the stub's error).
  */
-export function checkRosenbrockGradient(gradient: GradientFunction): string {
+export function rosenbrockGradient(gradient: GradientFunction): string {
   if (typeof gradient !== 'function') {
-    throw new CheckFailed(`checkRosenbrockGradient needs your gradient function, e.g. checkRosenbrockGradient(rosenbrockGradient); got ${String(gradient)}.`);
+    throw new CheckFailed(`dl.checks.rosenbrockGradient needs your gradient function, e.g. dl.checks.rosenbrockGradient(rosenbrockGradient); got ${String(gradient)}.`);
   }
   for (const [x1, x2] of ROSENBROCK_CHECK_POINTS) {
-    let yours: unknown;
-    try {
-      yours = gradient(x1, x2);
-    } catch (error) {
-      if (isNotImplemented(error)) throw new CheckFailed('rosenbrockGradient is not implemented yet: replace the stub by your code.');
-      throw new CheckFailed(`rosenbrockGradient(${x1}, ${x2}) threw ${(error as Error).name}: ${(error as Error).message}`);
-    }
+    const yours: unknown = studentCode(`your rosenbrockGradient(${x1}, ${x2})`, () => gradient(x1, x2));
     if (!Array.isArray(yours) || yours.length !== 2 || !yours.every((value) => typeof value === 'number')) {
       throw new CheckFailed(`rosenbrockGradient(${x1}, ${x2}) must return two numbers [df/dx1, df/dx2]; got ${JSON.stringify(yours)}.`);
     }
