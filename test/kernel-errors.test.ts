@@ -127,7 +127,12 @@ describe('continueAfterErrors, through Jupyter and the real kernel', () => {
     const result = await executeNotebook(file, { outDir: dir, html: false, allowErrors: true, onOutput: () => {} });
     assert.equal(result.ok, true, result.failure);
     const texts = readCells(result.executedPath).map((cell) => (cell.outputs ?? [])
-      .map((o) => { const text = (o as { text?: string | string[] }).text ?? ''; return Array.isArray(text) ? text.join('') : text; }).join(''));
+      .map((o) => {
+        // A failure is an `error` output (the error-messages adaptation), anything printed a stream.
+        const { text = '', ename, evalue } = o as { text?: string | string[]; ename?: string; evalue?: string };
+        if (ename !== undefined) return `${ename}: ${evalue}`;
+        return Array.isArray(text) ? text.join('') : text;
+      }).join(''));
     assert.equal(texts[0], '');
     assert.match(texts[1], /Error: not implemented yet/);
     assert.equal(texts[2], 'kept\n');
