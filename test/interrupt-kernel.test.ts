@@ -49,7 +49,7 @@ const fitCall = 'await dl.fit(run.model, run.data.xTrain, run.data.yTrain, { epo
 const setup = `import * as dl from 'descent-lab';
 const tf = require('@tensorflow/tfjs');
 await dl.initBackend();
-// Properties, not variables: tslab keeps no assignment to a top-level variable made by a cell that fails.
+// Properties, not variables: in tslab, later cells' assignments to a variable do not reach the functions below.
 const run: { data?: dl.MnistData; model?: any; small?: any[]; tensorsBefore?: number } = {};
 /** TensorFlow.js's state, and whether taped gradients work. */
 function engineReport() {
