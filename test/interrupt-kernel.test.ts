@@ -96,7 +96,7 @@ for (let i = 0; i < REPEATS; i++) {
     report('fitReport'), tapeFit,
   );
 }
-// (b) once more on the first 6,000 images, interrupted a second into epoch 2: one epoch has finished.
+// (b) once more on the first 6,000 images, interrupted a second after epoch 2 began: epochs have finished.
 cells.push(
   { code: `run.model.dispose();
 run.model = dl.buildCompile('Adam', { seed: 9 });
@@ -163,7 +163,7 @@ describe('Interrupt during training, on a real tslab kernel', () => {
     }
   });
 
-  const labels = { a: '(a) loadMnist and fit in one cell', b: '(b) fit alone in its cell', kept: '(b) on 6,000 images, in epoch 2' };
+  const labels = { a: '(a) loadMnist and fit in one cell', b: '(b) fit alone in its cell', kept: '(b) on 6,000 images, after an epoch or more' };
   for (const role of ['a', 'b', 'kept'] as const) {
     const label = labels[role];
     it(`${label}: the cell ends at once with fit's message, and the kernel answers while it trains`, () => {
