@@ -11,3 +11,4 @@ export * from './optimizers';
 export * from './schedules';
 export * from './settings';
 export * from './training';
+export * from './trajectories';

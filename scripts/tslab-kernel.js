@@ -20,6 +20,15 @@ function tslabModules() {
 /** The adaptations, in the order they are applied. */
 const adaptations = [
   require('./kernel/harden-sockets'),
+  // Before cell-channel: it patches the handler class it finds, which must be tslab's own so that
+  // cell-channel's subclass (which calls super) keeps its hooks for every request.
+  require('./kernel/continue-after-errors'),
+  require('./kernel/cell-channel'),
+  require('./kernel/kernel-info'),
+  require('./kernel/error-messages'),
+  require('./kernel/execute-results'),
+  require('./kernel/prefix-completion'),
+  require('./kernel/invalid-code'),
   require('./kernel/cooperative-interrupt'),
 ];
 

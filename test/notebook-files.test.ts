@@ -14,11 +14,12 @@ import { courseNotebooks } from '../scripts/jupyter/paths';
 const notebooks = courseNotebooks();
 
 describe('the committed course notebooks', () => {
-  it('are the three exercises, in course order', () => {
+  it('are the three exercises, in course order, then the trajectories', () => {
     assert.deepEqual(notebooks.map((file) => path.basename(file)), [
       '01-optimizers.ipynb',
       '02-learning-rate-schedules.ipynb',
       '03-regularization.ipynb',
+      '04-trajectories.ipynb',
     ]);
   });
 
@@ -27,6 +28,7 @@ describe('the committed course notebooks', () => {
     const notebook = JSON.parse(fs.readFileSync(file, 'utf8'));
     const cells = readCells(file);
     const code = cells.filter((cell) => cell.cell_type === 'code');
+    const trains = name !== '04-trajectories.ipynb';
 
     describe(name, () => {
       it('carries no outputs and no execution counts (executed copies go to out/)', () => {
@@ -45,7 +47,8 @@ describe('the committed course notebooks', () => {
         assert.equal(cells[0].cell_type, 'markdown');
         assert.match(cellSource(cells[0]), /^# \d\. /);
         assert.equal(cells[1].cell_type, 'code');
-        assert.match(cellSource(cells[1]), /dl\.courseSettings\(\)/);
+        // The trajectories train nothing: their settings are the slider frames' (dl.trajectorySettings).
+        assert.match(cellSource(cells[1]), trains ? /dl\.courseSettings\(\)/ : /dl\.trajectorySettings\(\)/);
         assert.match(cellSource(cells[1]), /DESCENT_LAB_QUICK=1/);
       });
 
@@ -55,7 +58,7 @@ describe('the committed course notebooks', () => {
         assert.doesNotMatch(sources, /from '\.{1,2}\//);
       });
 
-      it('runs its training sweeps through the experiment runner (and so the results cache)', () => {
+      it('runs its training sweeps through the experiment runner (and so the results cache)', { skip: !trains && 'trains nothing' }, () => {
         const sources = code.map(cellSource).join('\n');
         assert.match(sources, /dl\.runExperiments\(/);
         assert.doesNotMatch(sources, /dl\.fit\(/);

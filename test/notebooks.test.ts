@@ -88,7 +88,8 @@ function cellWith(cells: NotebookCell[], text: string): NotebookCell {
 }
 
 before(async () => {
-  for (const notebook of courseNotebooks()) {
+  // 04-trajectories trains nothing and draws contour charts: test/trajectories-notebook.test.ts runs and checks it.
+  for (const notebook of courseNotebooks().filter((file) => path.basename(file, '.ipynb') in expectedCharts)) {
     const name = path.basename(notebook, '.ipynb');
     let log = '';
     results.set(name, await executeNotebook(notebook, { outDir, env: quickEnv, onOutput: (text) => (log += text) }));

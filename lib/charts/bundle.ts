@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ChartOptions, ResolvedChartOptions, resolveChartOptions } from './options';
-import { PlotlyFigure, plotlyFigure, plotlyIsIncluded, plotlyLibraryHtml, plotlyVersion } from './plotly';
+import { plotlyFigure, plotlyIsIncluded, plotlyLibraryHtml, plotlyVersion } from './plotly';
 import { Series, validateSeries } from './series';
 import { svgChartSync } from './svg';
 
@@ -35,9 +35,11 @@ const WAIT_FOR_PLOTLY_MS = 60_000;
 /**
  * Draws with window.Plotly once it and the div are there, polling because JupyterLab may run
  * a later output's script before an earlier one has loaded the library; the picture is hidden
- * only after plotly has drawn, and on any failure the picture stays with no error text.
+ * only after plotly has drawn, and on any failure the picture stays with no error text. The figure
+ * goes to newPlot whole, so that its animation frames (if any) come along. `hooks.prepare` runs
+ * before drawing, with `figure` in scope; `hooks.drawn` after, with `figure` and `div`.
  */
-function drawScript(id: string, figure: PlotlyFigure): string {
+function drawScript(id: string, figure: object, hooks: FigureScriptHooks = {}): string {
   return `<script>
 (function () {
   var id = ${scriptJson(id)};
@@ -49,9 +51,11 @@ function drawScript(id: string, figure: PlotlyFigure): string {
     if (!window.Plotly) return false;
     var picture = div.parentNode.querySelector('.descent-lab-chart-static');
     try {
+      ${hooks.prepare ?? ''}
       div.style.display = '';
-      Promise.resolve(window.Plotly.newPlot(div, figure.data, figure.layout, figure.config)).then(function () {
+      Promise.resolve(window.Plotly.newPlot(div, figure)).then(function () {
         if (picture) picture.style.display = 'none';
+        ${hooks.drawn ?? ''}
       }, function () { fallBack(div); });
     } catch (error) { fallBack(div); }
     return true;
@@ -71,30 +75,52 @@ function describe(series: readonly Series[], options: ResolvedChartOptions): str
   return `${what}: ${options.yLabel} by ${options.xLabel} of ${series.map((line) => line.name).join(', ')}`;
 }
 
-/** The chart's `text/html`: a div.descent-lab-chart with the static picture, the plotly div and its script. */
-function chartHtml(series: readonly Series[], options: ResolvedChartOptions, figure: PlotlyFigure): string {
-  const svg = svgChartSync(series, options);
+/** JavaScript run around a figure's drawing by its script (see `drawScript`); plain statements. */
+export interface FigureScriptHooks {
+  /** Runs before `Plotly.newPlot`, with `figure` in scope (e.g. to change the figure for scripts only). */
+  prepare?: string;
+  /** Runs once plotly has drawn, with `figure` and `div` in scope (e.g. to listen to plotly events). */
+  drawn?: string;
+}
+
+/** What `figureBundle` needs besides the figure and the picture. */
+export interface FigureBundleOptions {
+  /** The picture's size in pixels, as the SVG was drawn. */
+  width: number;
+  height: number;
+  /** One line saying what the chart shows: the picture's alt text and, after "Chart ", the text/plain. */
+  description: string;
+  /** Script hooks for charts that need more than newPlot (see `FigureScriptHooks`). */
+  hooks?: FigureScriptHooks;
+}
+
+/**
+ * The MIME bundle of any plotly figure with its static picture: plotly JSON, HTML (a
+ * div.descent-lab-chart holding the picture, the plotly div and its script) and plain text.
+ * `chartBundle` makes line charts with it; the trajectories' contour charts use it directly.
+ */
+export function figureBundle(figure: object, svg: string, options: FigureBundleOptions): MimeBundle {
   const id = `descent-lab-chart-${randomBytes(6).toString('hex')}`;
   const picture = `<img class="descent-lab-chart-static" src="data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}" ` +
-    `width="${options.width}" height="${options.height}" alt="${escapeAttribute(describe(series, options))}">`;
+    `width="${options.width}" height="${options.height}" alt="${escapeAttribute(options.description)}">`;
   // No size and display:none until drawn, so where scripts are stripped no empty box shows.
   const plotly = `<div class="descent-lab-chart-plotly" id="${id}" style="display:none"></div>`;
-  return `<div class="descent-lab-chart">\n${picture}\n${plotly}\n${drawScript(id, figure)}\n</div>`;
+  return {
+    data: {
+      [PLOTLY_MIME]: figure,
+      'text/html': `<div class="descent-lab-chart">\n${picture}\n${plotly}\n${drawScript(id, figure, options.hooks)}\n</div>`,
+      'text/plain': `Chart ${options.description}`,
+    },
+    metadata: {},
+  };
 }
 
 /** The chart's MIME bundle: plotly JSON, HTML with the static picture and the script, and plain text. */
 export function chartBundle(series: readonly Series[], options: ChartOptions = {}): MimeBundle {
   validateSeries(series);
   const resolved = resolveChartOptions(options);
-  const figure = plotlyFigure(series, resolved);
-  return {
-    data: {
-      [PLOTLY_MIME]: figure,
-      'text/html': chartHtml(series, resolved, figure),
-      'text/plain': `Chart ${describe(series, resolved)}`,
-    },
-    metadata: {},
-  };
+  return figureBundle(plotlyFigure(series, resolved), svgChartSync(series, resolved),
+    { width: resolved.width, height: resolved.height, description: describe(series, resolved) });
 }
 
 /** The output that carries plotly.js, once per notebook: every chart after it draws with it. */

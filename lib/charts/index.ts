@@ -1,5 +1,6 @@
 export type { MimeBundle } from './bundle';
-export { PLOTLY_MIME, chartBundle, plotlyHtml, plotlyLibraryBundle } from './bundle';
+export { PLOTLY_MIME, chartBundle, figureBundle, plotlyHtml, plotlyLibraryBundle } from './bundle';
+export type { FigureBundleOptions, FigureScriptHooks } from './bundle';
 export { kernelWriter } from './kernel';
 export type { KernelWriter } from './kernel';
 export { LiveChart } from './live';

@@ -57,7 +57,7 @@ function plotNow(): PlotModule {
   }
 }
 
-function svgElement(document: Document, tag: string, attributes: Record<string, string | number>): SVGElement {
+export function svgElement(document: Document, tag: string, attributes: Record<string, string | number>): SVGElement {
   const element = document.createElementNS(SVG_NS, tag) as SVGElement;
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
   return element;
@@ -67,7 +67,7 @@ function svgElement(document: Document, tag: string, attributes: Record<string, 
  * A legend of line swatches in the colors Plot chose, laid out in rows. Plot's own
  * legends are HTML (swatches) or a crowded ramp, neither of which fits a standalone SVG.
  */
-function legend(
+export function legend(
   document: Document, names: string[], colors: (name: string) => string, width: number,
 ): { element: SVGElement; rows: number } {
   const group = svgElement(document, 'g', { 'aria-label': 'legend', 'font-size': 10, 'font-family': 'system-ui, sans-serif' });

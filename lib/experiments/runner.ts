@@ -5,6 +5,11 @@
  * Each run's Keras log is printed line by line with its label in front; while
  * epochs run, one status line shows every run's progress, and in a notebook one
  * live chart shows every run's curve growing.
+ *
+ * Jupyter's Interrupt stops a sweep at once: every worker thread is terminated, the run in this
+ * thread stops at its next batch (`fit` listens too), nothing more is printed or drawn, finished
+ * runs stay in the cache, and the call rejects with a `TrainingInterrupted` that keeps every run's
+ * finished epochs (see sweep-interrupt.ts).
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +17,15 @@ import { Worker } from 'node:worker_threads';
 import { initBackend } from '../backend';
 import { courseSettings, type CourseSettings } from '../settings';
 import type { LiveChartOptions } from '../charts';
+import { listenForInterrupt, TrainingInterrupted } from '../interrupt';
+import type { EpochLogs } from '../training/callbacks';
 import type { History } from '../training/history';
 import { stdoutSink, type OutputSink } from '../training/progress';
 import { ResultsCache, cacheKey, cacheKeyFields } from './cache';
 import { maxRunsAtOnce, shouldShareCores } from './schedule';
 import { runExperiment, type ExperimentSpec } from './spec';
 import { sweepChart, type SweepChart } from './live-sweep';
+import { stoppedAt, SweepEpochs, sweepInterrupted } from './sweep-interrupt';
 import type { FromWorker, ToWorker } from './worker';
 
 export interface RunExperimentsOptions extends Partial<CourseSettings> {
@@ -59,16 +67,21 @@ class RunLog {
   }
 }
 
-/** Prints prefixed lines from many runs, with a status line that redraws under them. */
+/**
+ * Prints prefixed lines from many runs, with a status line that redraws under them, until
+ * `finish`: after it nothing more is printed, so that a run still reporting (a stopped one)
+ * cannot write into a later cell.
+ */
 class SweepPrinter {
   private statusShown = false;
   private statusWidth = 0;
   private lastStatus = 0;
+  private finished = false;
   constructor(private readonly sink: OutputSink, private readonly logs: RunLog[], private readonly verbose: number) {}
 
   print(log: RunLog, text: string): void {
-    const lines = log.feed(text);
-    if (this.verbose === 0) return;
+    const lines = log.feed(text); // even when finished: a run that ends by itself keeps its whole transcript
+    if (this.verbose === 0 || this.finished) return;
     if (lines.length > 0) {
       this.clearStatus();
       for (const line of lines) this.sink.write(line === '' ? '\n' : `[${log.label}] ${line}\n`);
@@ -99,8 +112,11 @@ class SweepPrinter {
     this.statusShown = true;
   }
 
+  /** Clears the status line; later output is dropped. */
   finish(): void {
+    if (this.finished) return;
     this.clearStatus();
+    this.finished = true;
   }
 }
 
@@ -133,16 +149,30 @@ function expectedEpochs(spec: ExperimentSpec, settings: CourseSettings): number 
   return spec.earlyStopping ? Math.min(settings.epochs, EARLY_STOPPING_EPOCHS) : settings.epochs;
 }
 
+/** What the training of a sweep reports, by the run's index in the sweep's specs. */
+interface TrainingEvents {
+  /** The run started training. */
+  started(index: number): void;
+  /** The run finished an epoch (index from 0) in `seconds`. */
+  epochEnd(index: number, epoch: number, logs: EpochLogs, seconds: number): void;
+  /** The run finished. */
+  done(index: number, history: History): void;
+  /** The run failed (the sweep reports it when it ends). */
+  failed(index: number): void;
+}
+
 /**
  * Trains `jobs` on `threads` worker threads, each taking the next job when free, except
  * that the last jobs start together, sharing the cores, when that ends the sweep sooner
- * (see schedule.ts); resolves each job's history through `onDone`.
+ * (see schedule.ts); reports through `events`. When `stop` aborts, every worker is terminated
+ * at once (immediate wherever its run is, and it frees all the worker held) and what the workers
+ * had sent by then is ignored; it then resolves once they are gone.
  */
 async function trainInWorkers(
-  jobs: { spec: ExperimentSpec; log: RunLog }[], settings: CourseSettings, threads: number,
-  printer: SweepPrinter, interactive: boolean, onDone: (index: number, history: History) => void,
-  onEpoch: (index: number, epoch: number, logs: Record<string, number>) => void,
+  jobs: { index: number; spec: ExperimentSpec; log: RunLog }[], settings: CourseSettings, threads: number,
+  printer: SweepPrinter, events: TrainingEvents, stop: AbortSignal,
 ): Promise<void> {
+  if (stop.aborted) return;
   let next = 0;
   let sharing = false;
   const failures: string[] = [];
@@ -150,6 +180,9 @@ async function trainInWorkers(
   const running = new Set<number>();
   const left = (job: number) => Math.max(1, expectedEpochs(jobs[job].spec, settings) - epochsDone[job]);
   const workers: Promise<void>[] = [];
+  const threadsAlive = new Set<Worker>();
+  const terminateAll = () => { for (const worker of threadsAlive) void worker.terminate(); };
+  stop.addEventListener('abort', terminateAll, { once: true });
 
   /** Whether the queued jobs should all start now (each in a new worker), judged as a worker frees. */
   const shareCoresNow = () => !sharing && shouldShareCores({
@@ -157,7 +190,8 @@ async function trainInWorkers(
   }, maxRunsAtOnce(threads));
 
   const startWorker = () => workers.push(new Promise<void>((resolveLoop) => {
-    const worker = new Worker(join(__dirname, 'worker.js'), { env: { ...process.env, DESCENT_LAB_WORKER_INTERACTIVE: interactive ? '1' : '0' } });
+    const worker = new Worker(join(__dirname, 'worker.js'));
+    threadsAlive.add(worker);
     let current = -1;
     const sendNext = () => {
       if (next >= jobs.length || failures.length > 0) {
@@ -170,47 +204,82 @@ async function trainInWorkers(
       }
       current = next++;
       running.add(current);
+      events.started(jobs[current].index);
       worker.postMessage({ type: 'run', id: current, spec: jobs[current].spec, settings } satisfies ToWorker);
     };
     worker.on('message', (message: FromWorker) => {
+      if (stop.aborted) return; // sent before the worker was terminated
       if (message.type === 'ready') sendNext();
       else if (message.type === 'log') printer.print(jobs[message.id].log, message.text);
-      else if (message.type === 'epoch') { epochsDone[message.id] = message.epoch + 1; onEpoch(message.id, message.epoch, message.logs); }
-      else if (message.type === 'done') { running.delete(message.id); onDone(message.id, message.history); sendNext(); }
-      else { running.delete(message.id); failures.push(`"${jobs[message.id].spec.label}": ${message.message}`); sendNext(); }
+      else if (message.type === 'epoch') {
+        epochsDone[message.id] = message.epoch + 1;
+        events.epochEnd(jobs[message.id].index, message.epoch, message.logs, message.seconds);
+      } else if (message.type === 'done') { running.delete(message.id); events.done(jobs[message.id].index, message.history); sendNext(); }
+      else {
+        running.delete(message.id);
+        events.failed(jobs[message.id].index);
+        failures.push(`"${jobs[message.id].spec.label}": ${message.message}`);
+        sendNext();
+      }
     });
     worker.on('error', (error) => failures.push(`a worker crashed while training "${jobs[current]?.spec.label}": ${error.message}`));
-    worker.on('exit', () => resolveLoop());
+    worker.on('exit', () => {
+      threadsAlive.delete(worker);
+      resolveLoop();
+    });
   }));
 
   for (let i = 0; i < threads; i++) startWorker();
   await settleGrowingList(workers);
-  if (failures.length > 0) throw new Error(`runExperiments: ${failures.join('; ')}. Runs that finished are kept in the results cache.`);
+  stop.removeEventListener('abort', terminateAll);
+  if (failures.length > 0 && !stop.aborted) {
+    throw new Error(`runExperiments: ${failures.join('; ')}. Runs that finished are kept in the results cache.`);
+  }
 }
 
-/** Trains the runs `toTrain` of `specs`: in this thread when one thread suffices, else in workers. */
+/**
+ * Trains the runs `toTrain` of `specs`: in this thread when one thread suffices, else in workers.
+ * Returns early when `stop` aborts; a run in this thread stops then at its next batch, because
+ * `fit` listens for the Interrupt too and rejects with a `TrainingInterrupted`, which aborts
+ * `stop` here if it came first.
+ */
 async function train(
   toTrain: number[], specs: ExperimentSpec[], settings: CourseSettings, parallel: number | undefined, verbose: number,
-  output: OutputSink, printer: SweepPrinter, logs: RunLog[], store: (index: number, history: History) => void,
-  chart: SweepChart | undefined,
+  output: OutputSink, printer: SweepPrinter, logs: RunLog[], events: TrainingEvents, stop: AbortController,
+  partial: SweepEpochs,
 ): Promise<void> {
   const threads = Math.min(parallel ?? availableParallelism(), toTrain.length);
   if (threads === 1) {
     for (const index of toTrain) {
+      if (stop.signal.aborted) return;
       const sink: OutputSink = { interactive: output.interactive, write: (text) => printer.print(logs[index], text) };
-      const onEpoch = chart ? (epoch: number, epochLogs: Record<string, number>) => chart.epochEnd(index, epoch, epochLogs) : undefined;
-      store(index, await runExperiment(specs[index], settings, verbose > 0 ? sink : { interactive: false, write() {} }, onEpoch));
+      const onEpoch = (epoch: number, epochLogs: EpochLogs, seconds: number) => events.epochEnd(index, epoch, epochLogs, seconds);
+      events.started(index);
+      let history: History;
+      try {
+        history = await runExperiment(specs[index], settings, verbose > 0 ? sink : { interactive: false, write() {} }, onEpoch, stop.signal);
+      } catch (error) {
+        if (!(error instanceof TrainingInterrupted)) throw error;
+        if (error.kept.history) partial.replace(index, error.kept.history);
+        stop.abort();
+        return;
+      }
+      // A run that ended by itself is whole, even when the Interrupt came during it.
+      events.done(index, history);
     }
   } else if (threads > 1) {
-    const jobs = toTrain.map((index) => ({ spec: specs[index], log: logs[index] }));
-    await trainInWorkers(jobs, settings, threads, printer, output.interactive, (job, history) => store(toTrain[job], history),
-      (job, epoch, epochLogs) => chart?.epochEnd(toTrain[job], epoch, epochLogs));
+    const jobs = toTrain.map((index) => ({ index, spec: specs[index], log: logs[index] }));
+    await trainInWorkers(jobs, settings, threads, printer, events, stop.signal);
   }
 }
 
 /**
  * Trains every experiment (or takes it from the cache) and returns the
  * histories keyed by label, in the order of `specs`.
+ *
+ * Jupyter's Interrupt (the kernel's `kernelInterrupt` event) stops it at once and it rejects with a
+ * `TrainingInterrupted` whose `kept.runs` (also `interrupted().runs`) holds every run by label:
+ * finished runs whole (and in the cache), the others with the epochs they finished.
  */
 export async function runExperiments(specs: ExperimentSpec[], options: RunExperimentsOptions = {}): Promise<Record<string, History>> {
   checkLabels(specs);
@@ -224,39 +293,71 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
   const chart: SweepChart | undefined = sweepChart(specs.map((spec) => spec.label), options.liveChart, verbose);
   const useCache = options.cache ?? !['1', 'true'].includes(process.env.DESCENT_LAB_FRESH ?? '');
   const cache = new ResultsCache(options.cacheDir);
-  const backend = (await initBackend()).name;
 
   const histories: (History | undefined)[] = specs.map(() => undefined);
   const logs = specs.map((spec) => new RunLog(spec.label));
   const printer = new SweepPrinter(output, logs, verbose);
-  const keys = specs.map((spec) => cacheKeyFields(spec, settings, backend));
-  const store = (index: number, history: History) => {
-    histories[index] = history;
-    if (useCache) {
-      cache.set({
-        key: cacheKey(keys[index]), label: specs[index].label, createdAt: new Date().toISOString(),
-        keyedBy: keys[index], history, log: logs[index].lines,
-      });
-    }
+  const partial = new SweepEpochs(specs.length, settings);
+  const training = new Set<number>();
+  // From here on an Interrupt ends the output at once (while it is still this cell's) and stops the training.
+  let chartShown = false;
+  let outputEnded = false;
+  const endOutput = () => {
+    if (outputEnded) return;
+    outputEnded = true;
+    printer.finish();
+    if (chartShown) chart?.finish(histories); // the last drawing: finished runs whole, stopped ones up to their last epoch
   };
-
-  const toTrain: number[] = [];
-  specs.forEach((spec, index) => {
-    const entry = useCache ? cache.get(cacheKey(keys[index])) : undefined;
-    if (!entry) return toTrain.push(index);
-    histories[index] = entry.history;
-    // Replay the stored log, so that a cached run reads like a fresh one.
-    printer.print(logs[index], `${entry.history.epoch.length} epoch(s) from the results cache `
-      + `(trained ${entry.createdAt}; DESCENT_LAB_FRESH=1 trains again). Its log:\n`
-      + entry.log.map((line) => `${line}\n`).join(''));
+  const stop = new AbortController();
+  stop.signal.addEventListener('abort', endOutput, { once: true });
+  const stopListening = listenForInterrupt(() => stop.abort());
+  const interruption = () => sweepInterrupted({
+    labels: specs.map((spec) => spec.label), finished: histories, partial, cached: useCache,
+    stopped: [...training].sort((a, b) => a - b).map((index) => stoppedAt(specs[index].label, partial.of(index), logs[index].progress)),
   });
 
-  chart?.start(histories);
   try {
-    await train(toTrain, specs, settings, options.parallel, verbose, output, printer, logs, store, chart);
+    const backend = (await initBackend()).name;
+    if (stop.signal.aborted) throw interruption();
+    const keys = specs.map((spec) => cacheKeyFields(spec, settings, backend));
+    const events: TrainingEvents = {
+      started: (index) => training.add(index),
+      failed: (index) => training.delete(index),
+      epochEnd: (index, epoch, epochLogs, seconds) => {
+        partial.epochEnd(index, epoch, epochLogs, seconds);
+        chart?.epochEnd(index, epoch, epochLogs);
+      },
+      done: (index, history) => {
+        training.delete(index);
+        histories[index] = history;
+        if (useCache) {
+          cache.set({
+            key: cacheKey(keys[index]), label: specs[index].label, createdAt: new Date().toISOString(),
+            keyedBy: keys[index], history, log: logs[index].lines,
+          });
+        }
+      },
+    };
+
+    const toTrain: number[] = [];
+    specs.forEach((spec, index) => {
+      const entry = useCache ? cache.get(cacheKey(keys[index])) : undefined;
+      if (!entry) return toTrain.push(index);
+      histories[index] = entry.history;
+      // Replay the stored log, so that a cached run reads like a fresh one.
+      printer.print(logs[index], `${entry.history.epoch.length} epoch(s) from the results cache `
+        + `(trained ${entry.createdAt}; DESCENT_LAB_FRESH=1 trains again). Its log:\n`
+        + entry.log.map((line) => `${line}\n`).join(''));
+    });
+
+    chart?.start(histories);
+    chartShown = true;
+    await train(toTrain, specs, settings, options.parallel, verbose, output, printer, logs, events, stop, partial);
+    // Had every run finished when the Interrupt came (the last one just before), the sweep is whole.
+    if (stop.signal.aborted && histories.some((history) => !history)) throw interruption();
   } finally {
-    printer.finish();
-    chart?.finish(histories);
+    stopListening();
+    endOutput();
   }
   return Object.fromEntries(specs.map((spec, index) => [spec.label, histories[index]!]));
 }

@@ -13,6 +13,7 @@ import type { Callback, EpochLogs } from '../training/callbacks';
 import type { EarlyStoppingOptions } from '../training/early-stopping';
 import { fit } from '../training/fit';
 import type { History } from '../training/history';
+import { TrainingInterrupted } from '../interrupt';
 import { learningRateScheduler } from '../training/lr-scheduler';
 import type { OutputSink } from '../training/progress';
 
@@ -54,22 +55,37 @@ function optimizerFor(spec: OptimizerSpec | undefined): tf.Optimizer {
   return makeOptimizer(name, overrides);
 }
 
-/** Called after each epoch with its figures (for a live chart); its index counts from 0. */
-export type EpochListener = (epoch: number, logs: EpochLogs) => void;
+/**
+ * Called after each epoch with its figures (for a live chart) and its wall time in seconds (from the
+ * start of the epoch to its figures, validation included); its index counts from 0.
+ */
+export type EpochListener = (epoch: number, logs: EpochLogs, seconds: number) => void;
 
 /**
  * Trains one experiment in this thread on the data that `settings` names and
  * returns its history. Every tensor it makes is disposed before it returns.
+ * `stop` (the sweep's Interrupt), when aborted while the data loads, ends it before training
+ * with a `TrainingInterrupted`; once training, `fit` hears the Interrupt itself.
  */
 export async function runExperiment(
-  spec: ExperimentSpec, settings: CourseSettings, output?: OutputSink, onEpochEnd?: EpochListener,
+  spec: ExperimentSpec, settings: CourseSettings, output?: OutputSink, onEpochEnd?: EpochListener, stop?: AbortSignal,
 ): Promise<History> {
   const data = await loadMnist({ dataset: settings.dataset, trainSamples: settings.trainSamples, testSamples: settings.testSamples });
+  if (stop?.aborted) {
+    tf.dispose([data.xTrain, data.yTrain, data.xTest, data.yTest]);
+    throw new TrainingInterrupted(`Interrupted before "${spec.label}" started training.`, {});
+  }
   const model = buildCompile(optimizerFor(spec.optimizer), {
     l2: spec.l2, dropout: spec.dropout, outputDropout: spec.outputDropout, seed: settings.seed,
   });
   const callbacks: Callback[] = spec.schedule ? [learningRateScheduler(scheduleFromConfig(spec.schedule), { verbose: 1 })] : [];
-  if (onEpochEnd) callbacks.push({ onEpochEnd: (epoch, logs) => onEpochEnd(epoch, { ...logs }) });
+  if (onEpochEnd) {
+    let started = performance.now();
+    callbacks.push({
+      onEpochBegin: () => { started = performance.now(); },
+      onEpochEnd: (epoch, logs) => onEpochEnd(epoch, { ...logs }, (performance.now() - started) / 1000),
+    });
+  }
   try {
     return await fit(model, data.xTrain, data.yTrain, {
       epochs: settings.epochs,

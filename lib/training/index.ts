@@ -1,4 +1,5 @@
 export * from './callbacks';
+export * from './compare-runs';
 export * from './early-stopping';
 export * from './fit';
 export * from './format';

@@ -20,13 +20,18 @@ export interface ExecuteOptions {
   env?: NodeJS.ProcessEnv;
   /** Whether to export HTML too. Defaults to `true`. */
   html?: boolean;
+  /**
+   * Run every cell even when one fails (nbclient's `allow_errors`), as nbgrader's autograde does; the
+   * errors stay in the cells' outputs and `ok` is still true. Defaults to `false`: stop at the first.
+   */
+  allowErrors?: boolean;
   /** Where each line of progress and cell output goes. Defaults to this process's stdout. */
   onOutput?: (text: string) => void;
 }
 
 /** What came of running one notebook. */
 export interface ExecuteResult {
-  /** True when every cell ran without error and the outputs were written. */
+  /** True when every cell ran without error (or, with `allowErrors`, ran at all) and the outputs were written. */
   ok: boolean;
   /** On failure: `notebook <file>: cell <i>/<n> (`<first line>`) failed: <Error>: <message>`. */
   failure?: string;
@@ -69,6 +74,7 @@ export function executeNotebook(notebook: string, options: ExecuteOptions): Prom
     '--template-dir', templatesDir,
     '--include-dir', mathjaxDir,
     ...(options.html === false ? ['--no-html'] : []),
+    ...(options.allowErrors ? ['--allow-errors'] : []),
   ];
   const started = process.hrtime.bigint();
   const child = spawn(python, args, {

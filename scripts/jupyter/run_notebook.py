@@ -12,7 +12,8 @@ cell whose live chart was updated in place, one line such as `[01-optimizers]   
 The executed notebook is signed as `jupyter trust` signs it (in this machine's notebook signature
 database), so Jupyter shows its charts' scripts and interactive outputs when it is opened here.
 
-Exit status: 0 when every cell ran and the outputs were written; 1 when a cell failed (the error
+Exit status: 0 when every cell ran and the outputs were written (with --allow-errors, also when
+some cells failed: their errors are in their outputs); 1 when a cell failed (the error
 line names the notebook, the cell index and first source line, and the error); 2 on bad usage.
 """
 
@@ -83,12 +84,17 @@ class StreamingClient(NotebookClient):
         elif msg['msg_type'] in ('display_data', 'execute_result'):
             kinds = ', '.join(sorted(content.get('data', {}).keys()))
             print(f'[{self.label}]   (display: {kinds})', flush=True)
+        elif msg['msg_type'] == 'error':
+            # The traceback where the cell's output goes, as stderr text went before the kernel sent errors.
+            sys.stderr.write('\n'.join(content.get('traceback', [])) + '\n')
+            sys.stderr.flush()
         return super().output(outs, msg, display_id, cell_index)
 
 
 def error_of(cell, ename, evalue):
-    """`Name: message` of a failed cell. tslab reports a thrown error as stderr text rather than as an
-    `error` output, and its execute_reply has no ename, so fall back to the first `...Error: ...` line."""
+    """`Name: message` of a failed cell. The project's kernel names the error in its execute_reply
+    (scripts/kernel/error-messages.js); stock tslab reports it as stderr text only, with no ename, so
+    for such a kernel fall back to the first `...Error: ...` line."""
     if ename and ename != '<Error>':
         return f'{ename}: {evalue}'
     lines = []
@@ -155,6 +161,8 @@ def main(argv=None):
                     help='a folder holding files the template inlines, e.g. MathJax (repeatable)')
     ap.add_argument('--cwd', default=None, help="the kernel's working directory (default: the notebook's folder)")
     ap.add_argument('--no-html', action='store_true', help='skip the HTML export')
+    ap.add_argument('--allow-errors', action='store_true',
+                    help='run every cell even when one fails, keeping each error in its output (nbclient allow_errors)')
     args = ap.parse_args(argv)
 
     name = os.path.splitext(os.path.basename(args.notebook))[0]
@@ -174,6 +182,9 @@ def main(argv=None):
         # output silently is worse than failing, so a timeout is an error.
         iopub_timeout=120,
         raise_on_iopub_timeout=True,
+        # A student edition's check cells fail until the exercise above them is written; grading
+        # (and its tests) need every cell's outcome, as nbgrader's autograde runs with allow_errors.
+        allow_errors=args.allow_errors,
     )
 
     os.makedirs(args.out_dir, exist_ok=True)
