@@ -114,6 +114,16 @@ test('the grace period of a cell that stopped by itself does not abandon the nex
   assert.equal(console.errors.length, 1);
 });
 
+test('an Interrupt between cells reaches work that a cell left running without awaiting it', async () => {
+  const executor = adaptedModule(400).createExecutor(projectRoot, convs, recordingConsole());
+  const heard: string[] = [];
+  (globalThis as { heard?: string[] }).heard = heard;
+  assert.equal(await executor.execute(`process.once('${KERNEL_INTERRUPT_EVENT}', () => globalThis.heard.push('stopped'));`), true);
+  executor.interrupt();
+  assert.deepEqual(heard, ['stopped']);
+  delete (globalThis as { heard?: string[] }).heard;
+});
+
 test('each cell is announced on process when it starts and when it ends, with whether it succeeded', async () => {
   const executor = adaptedModule(400).createExecutor(projectRoot, convs, recordingConsole());
   const events: string[] = [];

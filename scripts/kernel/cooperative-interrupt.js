@@ -9,7 +9,8 @@
 // Here, when anything listens for the `process` event 'kernelInterrupt' (the library's `fit` and
 // `runExperiments` do while they run), SIGINT emits that event and gives the cell GRACE_MS to end
 // by itself (the library stops at the next batch and rejects with its TrainingInterrupted). Only if
-// the same cell still runs after that does tslab's own interrupt abandon it. With no listener,
+// the same cell still runs after that does tslab's own interrupt abandon it. Between cells the
+// event goes out too (to training that a cell started without awaiting it). With no listener,
 // stock behaviour.
 //
 // It also emits 'kernelCellStart' before each cell and 'kernelCellEnd' ({ ok }) after it, so that
@@ -59,9 +60,11 @@ function cooperativeExecutor(executor, graceMs = GRACE_MS) {
   };
 
   executor.interrupt = function (...args) {
-    if (running === null || process.listenerCount(INTERRUPT_EVENT) === 0) return interrupt.apply(this, args);
-    const cell = running;
+    if (process.listenerCount(INTERRUPT_EVENT) === 0) return interrupt.apply(this, args);
+    // Also between cells: training that a cell started without awaiting it listens too.
     emit(INTERRUPT_EVENT);
+    const cell = running;
+    if (cell === null) return interrupt.apply(this, args); // no cell to wait for; harmless, as in stock tslab
     setTimeout(() => {
       if (running === cell) interrupt.apply(this, args);
     }, graceMs).unref();
