@@ -29,7 +29,9 @@ const runs = { student: new Map<string, Run>(), solved: new Map<string, Run>() }
 
 function outputText(cell: NotebookCell): string {
   return (cell.outputs ?? []).map((output) => {
-    const text = (output as { text?: string | string[] }).text ?? '';
+    // A failure is an `error` output (ename, evalue), what the cell printed a stream's text.
+    const { text = '', ename, evalue } = output as { text?: string | string[]; ename?: string; evalue?: string };
+    if (ename !== undefined) return `${ename}: ${evalue}\n`;
     return Array.isArray(text) ? text.join('') : text;
   }).join('');
 }
