@@ -117,7 +117,7 @@ test('an interrupt during training stops fit at the next batch, keeps the finish
 
   assert.ok(error instanceof TrainingInterrupted, `a TrainingInterrupted, got ${error}`);
   assert.equal(error.name, 'TrainingInterrupted');
-  assert.match(error.message, /^Interrupted: training stopped (in epoch 3 after batch \d+ of 375|at the start of epoch 4); the [23] finished epochs are kept in dl\.interrupted\(\)\.history$/);
+  assert.match(error.message, /^training stopped (in epoch 3 after batch \d+ of 375|at the start of epoch 4); the [23] finished epochs are kept in dl\.interrupted\(\)\.history$/);
   const history = error.kept.history!;
   assert.equal(interrupted(), error.kept, 'interrupted() returns what the error kept');
   const finished = history.epoch.length;
@@ -148,7 +148,7 @@ test('an interrupt before the first batch rejects with an empty history', async 
   pressInterrupt();
   await assert.rejects(run, (error: unknown) => {
     assert.ok(error instanceof TrainingInterrupted);
-    assert.equal(error.message, 'Interrupted: training stopped at the start of epoch 1; no epoch had finished (dl.interrupted().history is empty)');
+    assert.equal(error.message, 'training stopped at the start of epoch 1; no epoch had finished (dl.interrupted().history is empty)');
     assert.deepEqual(error.kept.history!.epoch, []);
     return true;
   });
@@ -161,7 +161,7 @@ test('with the tape, an interrupt also leaves TensorFlow.js clean and leaks noth
   const tensorsBefore = tf.memory().numTensors;
   setTimeout(pressInterrupt, 300);
   await assert.rejects(fit(model, data.xTrain, data.yTrain, { epochs: 20, verbose: 0, tape: true }),
-    /^TrainingInterrupted: Interrupted: training stopped (in epoch \d+ after batch \d+|at the start of epoch \d+)/);
+    /^TrainingInterrupted: training stopped (in epoch \d+ after batch \d+|at the start of epoch \d+)/);
   assertEngineClean();
   assert.equal(tf.memory().numTensors, tensorsBefore, `leaked ${tf.memory().numTensors - tensorsBefore} tensors`);
   model.dispose();

@@ -137,7 +137,7 @@ const interruptedCells = (role: Cell['role']) => records.filter((record) => reco
 /** The cell that follows `record`. */
 const next = (record: CellRecord, offset = 1) => records[records.indexOf(record as CellRecord & { cell: Cell }) + offset];
 const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
-const FIT_MESSAGE = /Interrupted: training stopped (in epoch \d+ after batch \d+ of (1875|188)|at the start of epoch \d+); (the \d+ finished epochs are kept|the 1 finished epoch is kept|no epoch had finished) /;
+const FIT_MESSAGE = /TrainingInterrupted: training stopped (in epoch \d+ after batch \d+ of (1875|188)|at the start of epoch \d+); (the \d+ finished epochs are kept|the 1 finished epoch is kept|no epoch had finished) /;
 
 function parseReport(record: CellRecord): Record<string, unknown> {
   const lines = text(record).split('\n').filter(Boolean);
@@ -174,7 +174,7 @@ describe('Interrupt during training, on a real tslab kernel', () => {
         + `CPU after ${runs.map((record) => `${(100 * record.cpu_after!).toFixed(0)} %`).join(', ')}`);
       for (const [index, record] of runs.entries()) {
         const which = `${label}, run ${index + 1}`;
-        console.log(`# ${which}: ${/Interrupted: training stopped[^\n]*/.exec(text(record))?.[0] ?? text(record).slice(-300)}`);
+        console.log(`# ${which}: ${/TrainingInterrupted: training stopped[^\n]*/.exec(text(record))?.[0] ?? text(record).slice(-300)}`);
         assertStoppedPromptly(record, which);
         // Until the kernel sends errors as `error` messages, tslab prints them to stderr: either will do.
         assert.match(text(record), FIT_MESSAGE, `${which}: the message says what stopped and where the epochs are`);

@@ -158,14 +158,14 @@ describe('Interrupt during runExperiments, in a real tslab kernel', () => {
 
   it('says in one line what stopped, where, and where the finished work is', () => {
     assert.match(errorLine(session.cells[SWEEP]),
-      new RegExp(`^TrainingInterrupted: Interrupted: stopped ${stoppedPattern('Adam', 1875)} and ${stoppedPattern('NAdam', 1875)}; no run had finished${tail}`));
+      new RegExp(`^TrainingInterrupted: stopped ${stoppedPattern('Adam', 1875)} and ${stoppedPattern('NAdam', 1875)}; no run had finished${tail}`));
     assert.match(errorLine(session.cells[SHORT_SWEEP]),
-      new RegExp(`^TrainingInterrupted: Interrupted: stopped ${stoppedPattern('Adam', 625)} and ${stoppedPattern('NAdam', 625)}; the finished run is in the results cache${tail}`));
+      new RegExp(`^TrainingInterrupted: stopped ${stoppedPattern('Adam', 625)} and ${stoppedPattern('NAdam', 625)}; the finished run is in the results cache${tail}`));
     const schedules = ['Time Decay', 'Step Decay', 'Exp\\. Decay'].map((label) => stoppedPattern(label, 1875));
-    assert.match(errorLine(session.cells[SCHEDULES]), new RegExp(`^TrainingInterrupted: Interrupted: stopped (${schedules[0]} and ${schedules[1]}, 1 run not started|`
+    assert.match(errorLine(session.cells[SCHEDULES]), new RegExp(`^TrainingInterrupted: stopped (${schedules[0]} and ${schedules[1]}, 1 run not started|`
       + `${schedules[0]}, ${schedules[1]} and ${schedules[2]}); no run had finished${tail}`));
     assert.match(errorLine(session.cells[IN_THREAD]),
-      new RegExp(`^TrainingInterrupted: Interrupted: stopped ${stoppedPattern('Constant', 1875)}; no run had finished${tail}`));
+      new RegExp(`^TrainingInterrupted: stopped ${stoppedPattern('Constant', 1875)}; no run had finished${tail}`));
   });
 
   it('leaves no thread and no CPU use behind: the next cell finds the kernel idle', () => {

@@ -66,7 +66,7 @@ test('an interrupted sweep in worker threads stops them at once, keeps the finis
   assert.ok(interruptedAt > 0, 'the test interrupted the sweep');
   assert.ok(seconds < 5, `rejected ${seconds.toFixed(1)} s after the interrupt`);
 
-  assert.match(error.message, /^Interrupted: stopped Adam \(epoch \d+, batch \d+ of 188\) and NAdam \(epoch \d+(, batch \d+ of 188)?\); the finished run is in the results cache; dl\.interrupted\(\)\.runs holds every run's finished epochs\.$/);
+  assert.match(error.message, /^stopped Adam \(epoch \d+, batch \d+ of 188\) and NAdam \(epoch \d+(, batch \d+ of 188)?\); the finished run is in the results cache; dl\.interrupted\(\)\.runs holds every run's finished epochs\.$/);
   assert.equal(process.listenerCount(KERNEL_INTERRUPT_EVENT), 0, 'the sweep stopped listening');
 
   // Nothing runs any more: no worker thread, no CPU, no output.
@@ -109,7 +109,7 @@ test('an interrupt while the sweep starts ends it before any run trains', async 
   const sweep = runExperiments([{ label: 'SGD' }, { label: 'Adam', optimizer: 'Adam' }], { ...settings, cacheDir, parallel: 2, output });
   interruptKernel();
   const error = await rejection(sweep);
-  assert.equal(error.message, "Interrupted: 2 runs not started; no run had finished; dl.interrupted().runs holds every run's finished epochs.");
+  assert.equal(error.message, "2 runs not started; no run had finished; dl.interrupted().runs holds every run's finished epochs.");
   assert.deepEqual(Object.keys(error.kept.runs!), ['SGD', 'Adam']);
   assert.equal(error.kept.runs!.SGD.epoch.length, 0);
   assert.equal(error.kept.runs!.SGD.stopReason, 'interrupted before it started');
@@ -130,7 +130,7 @@ test('an interrupted sweep in this thread (parallel: 1) stops, prints nothing mo
   });
   const specs = [{ label: 'SGD' }, { label: 'Adam', optimizer: 'Adam' }];
   const error = await rejection(runExperiments(specs, { ...settings, cacheDir, parallel: 1, output }));
-  assert.match(error.message, /^Interrupted: stopped SGD \(epoch 3(, batch \d+ of 188)?\), 1 run not started; no run had finished; dl\.interrupted\(\)\.runs holds every run's finished epochs\.$/);
+  assert.match(error.message, /^stopped SGD \(epoch 3(, batch \d+ of 188)?\), 1 run not started; no run had finished; dl\.interrupted\(\)\.runs holds every run's finished epochs\.$/);
   // Only the status line may be cleared (spaces and carriage returns) after the interrupt.
   assert.match(output.text.slice(printedAtInterrupt), /^[\r ]*$/, 'nothing but the status line\'s erasure after the interrupt');
   assert.equal(error.kept.runs!.SGD.epoch.length, 2);

@@ -78,7 +78,7 @@ export interface SweepOutcome {
 /**
  * The rejection of an interrupted sweep: `runs` holds every run by label (finished runs whole, the
  * others with their finished epochs, possibly none), and the message says in one line what stopped
- * and where the finished work is, e.g. "Interrupted: stopped Adam (epoch 12, batch 300 of 1875);
+ * and where the finished work is, e.g. "stopped Adam (epoch 12, batch 300 of 1875);
  * the 5 finished runs are in the results cache; dl.interrupted().runs holds every run's finished epochs."
  */
 export function sweepInterrupted({ labels, finished, partial, stopped, cached }: SweepOutcome): TrainingInterrupted {
@@ -98,5 +98,5 @@ export function sweepInterrupted({ labels, finished, partial, stopped, cached }:
   const done = finishedCount === 0 ? 'no run had finished'
     : cached ? `the ${finishedCount === 1 ? 'finished run is' : `${finishedCount} finished runs are`} in the results cache`
       : `${runs(finishedCount)} had finished (the cache is off)`;
-  return new TrainingInterrupted(`Interrupted: ${what}; ${done}; dl.interrupted().runs holds every run's finished epochs.`, { runs: kept });
+  return new TrainingInterrupted(`${what}; ${done}; dl.interrupted().runs holds every run's finished epochs.`, { runs: kept });
 }

@@ -123,7 +123,7 @@ function stoppedWhere(epoch: number, batches: number, steps: number): string {
 function interruptedMessage(where: string, finished: number): string {
   const kept = finished === 0 ? 'no epoch had finished (dl.interrupted().history is empty)'
     : `the ${finished} finished epoch${finished === 1 ? ' is' : 's are'} kept in dl.interrupted().history`;
-  return `Interrupted: training stopped ${where}; ${kept}`;
+  return `training stopped ${where}; ${kept}`;
 }
 
 /**

@@ -98,7 +98,7 @@ def run_cell(manager, client, pid, step):
                 continue
             if msg['msg_type'] == 'status':
                 idle = idle or msg['content']['execution_state'] == 'idle'
-            else:
+            elif msg['msg_type'] != 'execute_input':  # the kernel's echo of the code, not output
                 events.append(summary(msg))
         if not replied:
             try:
