@@ -13,14 +13,11 @@
  * cell, TensorFlow.js is clean, no tensor leaks, and dl.interrupted().history has the finished epochs.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { kernelName } from '../scripts/register-kernel';
-import { prepareJupyter } from '../scripts/jupyter/notebook-runner';
-import { projectRoot } from '../scripts/jupyter/paths';
+import { runKernelDriver } from './support/kernel-driver';
 
 interface KernelEvent {
   type: string;
@@ -120,14 +117,7 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-interrupt-'))
 let records: (CellRecord & { cell: Cell })[] = [];
 
 before(() => {
-  const python = prepareJupyter();
-  const cellsFile = path.join(workDir, 'cells.json');
-  const recordFile = path.join(workDir, 'record.json');
-  fs.writeFileSync(cellsFile, JSON.stringify(cells));
-  const session = spawnSync(python, [path.join(projectRoot, 'test', 'support', 'interrupt_session.py'), kernelName, projectRoot, cellsFile, recordFile],
-    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
-  assert.equal(session.status, 0, `the kernel session failed:\n${session.stderr.slice(-3000)}`);
-  records = (JSON.parse(fs.readFileSync(recordFile, 'utf8')) as CellRecord[]).map((record, index) => ({ ...record, cell: cells[index] }));
+  records = runKernelDriver<CellRecord[]>('interrupt_session.py', cells, workDir).map((record, index) => ({ ...record, cell: cells[index] }));
 });
 
 after(() => fs.rmSync(workDir, { recursive: true, force: true }));

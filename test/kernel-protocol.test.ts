@@ -5,14 +5,11 @@
  * message is recorded with its full content.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { kernelName } from '../scripts/register-kernel';
-import { prepareJupyter } from '../scripts/jupyter/notebook-runner';
-import { projectRoot } from '../scripts/jupyter/paths';
+import { runKernelDriver } from './support/kernel-driver';
 
 interface Message {
   msg_type: string;
@@ -58,14 +55,7 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-protocol-'));
 let exchanges: Exchange[] = [];
 
 before(() => {
-  const python = prepareJupyter();
-  const requestsFile = path.join(workDir, 'requests.json');
-  const recordFile = path.join(workDir, 'record.json');
-  fs.writeFileSync(requestsFile, JSON.stringify(requests));
-  const session = spawnSync(python, [path.join(projectRoot, 'test', 'support', 'kernel_requests.py'), kernelName, projectRoot, requestsFile, recordFile],
-    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
-  assert.equal(session.status, 0, `the kernel session failed:\n${session.stderr.slice(-3000)}`);
-  exchanges = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as Exchange[];
+  exchanges = runKernelDriver<Exchange[]>('kernel_requests.py', requests, workDir);
 });
 
 after(() => fs.rmSync(workDir, { recursive: true, force: true }));

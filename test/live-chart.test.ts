@@ -5,14 +5,11 @@
  * while the runs train, between their log lines, and end holding every epoch of every run.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { kernelName } from '../scripts/register-kernel';
-import { prepareJupyter } from '../scripts/jupyter/notebook-runner';
-import { projectRoot } from '../scripts/jupyter/paths';
+import { runKernelDriver } from './support/kernel-driver';
 
 interface KernelEvent {
   type: string;
@@ -51,14 +48,7 @@ console.log(\`tensors: \${tensorsBefore} before, \${tf.memory().numTensors} afte
 let runs: CellRun[] = [];
 
 before(() => {
-  const python = prepareJupyter();
-  const cellsFile = path.join(workDir, 'cells.json');
-  const recordFile = path.join(workDir, 'record.json');
-  fs.writeFileSync(cellsFile, JSON.stringify(cells));
-  const session = spawnSync(python, [path.join(projectRoot, 'test', 'support', 'kernel_session.py'), kernelName, projectRoot, cellsFile, recordFile],
-    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
-  assert.equal(session.status, 0, `the kernel session failed:\n${session.stderr.slice(-3000)}`);
-  runs = (JSON.parse(fs.readFileSync(recordFile, 'utf8')) as KernelEvent[][]).map((events) => ({ events }));
+  runs = runKernelDriver<KernelEvent[][]>('kernel_session.py', cells, workDir).map((events) => ({ events }));
 });
 
 after(() => fs.rmSync(workDir, { recursive: true, force: true }));

@@ -8,14 +8,11 @@
  * keep what finished, and the kernel must shut down cleanly afterwards.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { kernelName } from '../scripts/register-kernel';
-import { prepareJupyter } from '../scripts/jupyter/notebook-runner';
-import { projectRoot } from '../scripts/jupyter/paths';
+import { runKernelDriver } from './support/kernel-driver';
 
 interface KernelEvent {
   type: string;
@@ -112,16 +109,9 @@ const interrupted = [SWEEP, SHORT_SWEEP, SCHEDULES, IN_THREAD];
 let session: SessionRecord;
 
 before(() => {
-  const python = prepareJupyter();
-  const stepsFile = path.join(workDir, 'steps.json');
-  const recordFile = path.join(workDir, 'record.json');
-  fs.writeFileSync(stepsFile, JSON.stringify(steps));
-  const env: NodeJS.ProcessEnv = { ...process.env, DESCENT_LAB_CACHE_DIR: cacheDir, PYDEVD_DISABLE_FILE_VALIDATION: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DESCENT_LAB_CACHE_DIR: cacheDir };
   for (const name of ['DESCENT_LAB_QUICK', 'DESCENT_LAB_FRESH', 'DESCENT_LAB_EPOCHS']) delete env[name];
-  const run = spawnSync(python, [path.join(projectRoot, 'test', 'support', 'sweep_interrupt_session.py'), kernelName, projectRoot, stepsFile, recordFile],
-    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
-  assert.equal(run.status, 0, `the kernel session failed:\n${run.stderr.slice(-3000)}`);
-  session = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as SessionRecord;
+  session = runKernelDriver<SessionRecord>('sweep_interrupt_session.py', steps, workDir, { env });
   for (const index of interrupted) {
     const cell = session.cells[index];
     console.log(`cell ${index + 1}: interrupted ${cell.started_to_interrupt_s?.toFixed(1)} s in; ended ${cell.interrupt_to_reply_s?.toFixed(3)} s after the interrupt: `
