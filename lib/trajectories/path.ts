@@ -43,8 +43,8 @@ export function optimizerPath(
   if (!Number.isInteger(steps) || steps < 0) {
     throw new Error(`optimizerPath: steps must be a whole number of at least 0; got ${steps}.`);
   }
-  const name = OPTIMIZER_NAMES.find((known) => known.toLowerCase() === String(optimizer).toLowerCase()) ?? optimizer;
-  const descent = makeOptimizer(name, options);
+  const descent = makeOptimizer(optimizer, options);
+  const name = descent.label as OptimizerName; // the course's spelling, whatever case `optimizer` came in
   const start = tf.tensor1d(surface.start);
   const point = tf.variable(start, true);
   start.dispose(); // the variable holds its own reference to the data
