@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { executeNotebook, readCells } from '../scripts/jupyter/notebook-runner';
+import { cellOutputText, executeNotebook, readCells } from '../scripts/jupyter/notebook-runner';
 import { tslabKernelLauncher } from '../scripts/jupyter/paths';
 import { notebookText } from '../scripts/student/student-edition';
 
@@ -126,13 +126,7 @@ describe('continueAfterErrors, through Jupyter and the real kernel', () => {
     fs.writeFileSync(file, notebookText({ cells, metadata: { kernelspec: { name: 'descent-lab-tslab', language: 'typescript' } }, nbformat: 4, nbformat_minor: 5 }));
     const result = await executeNotebook(file, { outDir: dir, html: false, allowErrors: true, onOutput: () => {} });
     assert.equal(result.ok, true, result.failure);
-    const texts = readCells(result.executedPath).map((cell) => (cell.outputs ?? [])
-      .map((o) => {
-        // A failure is an `error` output (the error-messages adaptation), anything printed a stream.
-        const { text = '', ename, evalue } = o as { text?: string | string[]; ename?: string; evalue?: string };
-        if (ename !== undefined) return `${ename}: ${evalue}`;
-        return Array.isArray(text) ? text.join('') : text;
-      }).join(''));
+    const texts = readCells(result.executedPath).map(cellOutputText);
     assert.equal(texts[0], '');
     assert.match(texts[1], /Error: not implemented yet/);
     assert.equal(texts[2], 'kept\n');

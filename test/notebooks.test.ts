@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { cellSource, executeNotebook, ExecuteResult, NotebookCell, prepareJupyter, readCells } from '../scripts/jupyter/notebook-runner';
+import { cellOutputText, cellSource, executeNotebook, ExecuteResult, NotebookCell, prepareJupyter, readCells } from '../scripts/jupyter/notebook-runner';
 import { courseNotebooks } from '../scripts/jupyter/paths';
 import { inspectPage, PageReport } from './support/chromium';
 
@@ -52,12 +52,6 @@ const quickEnv = { DESCENT_LAB_QUICK: '1', DESCENT_LAB_CACHE_DIR: path.join(work
 const results = new Map<string, ExecuteResult>();
 const logs = new Map<string, string>();
 
-function outputText(cell: NotebookCell): string {
-  return (cell.outputs ?? []).map((output) => {
-    const text = (output as { text?: string | string[] }).text ?? '';
-    return Array.isArray(text) ? text.join('') : text;
-  }).join('');
-}
 
 type Output = NonNullable<NotebookCell['outputs']>[number];
 
@@ -163,7 +157,7 @@ for (const [name, charts] of Object.entries(expectedCharts)) {
 describe('the notebooks work together through the results cache', () => {
   it('notebook 1 trains its seven runs for 2 epochs on 2,000 images', () => {
     const cells = readCells(results.get('01-optimizers')!.executedPath);
-    const log = outputText(cellWith(cells, 'dl.runExperiments(['));
+    const log = cellOutputText(cellWith(cells, 'dl.runExperiments(['));
     for (const label of ['SGD', 'Momentum', 'Nesterov', 'RMSprop', 'Adagrad', 'Adam', 'NAdam']) {
       assert.match(log, new RegExp(`\\[${label}\\] Epoch 2/2`));
     }
@@ -181,12 +175,12 @@ describe('the notebooks work together through the results cache', () => {
 
   it("notebook 2 takes its Constant run from notebook 1's SGD run", () => {
     const cells = readCells(results.get('02-learning-rate-schedules')!.executedPath);
-    assert.match(outputText(cellWith(cells, "label: 'Constant'")), /\[Constant\] 2 epoch\(s\) from the results cache/);
+    assert.match(cellOutputText(cellWith(cells, "label: 'Constant'")), /\[Constant\] 2 epoch\(s\) from the results cache/);
   });
 
   it('notebook 2 trains its three schedules in one call, each epoch announcing its rate as Keras does', () => {
     const cells = readCells(results.get('02-learning-rate-schedules')!.executedPath);
-    const log = outputText(cellWith(cells, "label: 'Step Decay'"));
+    const log = cellOutputText(cellWith(cells, "label: 'Step Decay'"));
     // The rates of epoch index t = 1: 0.01 / (1 + 0.0002), 0.01 * 0.5^0 and 0.01 * e^-0.1.
     assert.match(log, /\[Time Decay\] Epoch 00002: LearningRateScheduler reducing learning rate to 0\.009998000399920017\./);
     assert.match(log, /\[Step Decay\] Epoch 00002: LearningRateScheduler reducing learning rate to 0\.01\./);
@@ -195,18 +189,18 @@ describe('the notebooks work together through the results cache', () => {
 
   it("notebook 3 takes its Standard run from notebook 1's Adam run", () => {
     const cells = readCells(results.get('03-regularization')!.executedPath);
-    assert.match(outputText(cellWith(cells, "label: 'Standard'")), /\[Standard\] 2 epoch\(s\) from the results cache/);
+    assert.match(cellOutputText(cellWith(cells, "label: 'Standard'")), /\[Standard\] 2 epoch\(s\) from the results cache/);
   });
 
   it('the from-scratch checks agree with the library', () => {
-    const optimizers = outputText(cellWith(readCells(results.get('01-optimizers')!.executedPath), 'scratchRun('));
+    const optimizers = cellOutputText(cellWith(readCells(results.get('01-optimizers')!.executedPath), 'scratchRun('));
     const rows = optimizers.split('\n').filter((line) => /^\w+\s+-?\d+\.\d{6}\s+-?\d+\.\d{6}$/.test(line.trim()));
     assert.equal(rows.length, 7);
     for (const row of rows) {
       const [, ours, theirs] = row.trim().split(/\s+/).map(Number);
       assert.ok(Math.abs(ours - theirs) < 1e-5, row);
     }
-    const l2 = outputText(cellWith(readCells(results.get('03-regularization')!.executedPath), 'penaltyByHand'));
+    const l2 = cellOutputText(cellWith(readCells(results.get('03-regularization')!.executedPath), 'penaltyByHand'));
     const [byHand, inModel] = [...l2.matchAll(/(\d+\.\d{6})/g)].map((match) => match[1]);
     assert.equal(byHand, inModel);
   });

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cellSource, executeNotebook, ExecuteResult, NotebookCell, readCells } from '../scripts/jupyter/notebook-runner';
+import { cellOutputText, cellSource, executeNotebook, ExecuteResult, NotebookCell, readCells } from '../scripts/jupyter/notebook-runner';
 import { notebooksDir, projectRoot } from '../scripts/jupyter/paths';
 import { isGradeCell, NotebookCellJson } from '../scripts/student/solution-regions';
 import { writeStudentEdition } from '../scripts/student/student-edition';
@@ -27,14 +27,6 @@ const env = { DESCENT_LAB_QUICK: '1' };
 interface Run { result: ExecuteResult; log: string; cells: NotebookCell[] }
 const runs = { student: new Map<string, Run>(), solved: new Map<string, Run>() };
 
-function outputText(cell: NotebookCell): string {
-  return (cell.outputs ?? []).map((output) => {
-    // A failure is an `error` output (ename, evalue), what the cell printed a stream's text.
-    const { text = '', ename, evalue } = output as { text?: string | string[]; ename?: string; evalue?: string };
-    if (ename !== undefined) return `${ename}: ${evalue}\n`;
-    return Array.isArray(text) ? text.join('') : text;
-  }).join('');
-}
 
 function failed(cell: NotebookCell): boolean {
   return (cell.outputs ?? []).some((output) => output.output_type === 'error' ||
@@ -55,7 +47,7 @@ async function run(file: string): Promise<Run> {
 /** "check-sgd: passed", "check-adam: not implemented yet", ... for the report. */
 function checkOutcomes(cells: NotebookCell[]): { id: string; outcome: string }[] {
   return cells.filter(isCheck).map((cell) => {
-    const text = outputText(cell);
+    const text = cellOutputText(cell);
     const outcome = !failed(cell) && /^passed: /.test(text) ? 'passed'
       : /CheckFailed: .* is not implemented yet/.test(text) ? 'not implemented yet' : `other: ${text.split('\n').find((l) => /Error/.test(l)) ?? text}`;
     return { id: (cell as unknown as NotebookCellJson).metadata.nbgrader!.grade_id!, outcome };
@@ -102,7 +94,7 @@ for (const name of notebooks) {
     it("fails no other cell but those that call a stub, and those with the stub's own error", () => {
       for (const [index, cell] of get().entries()) {
         if (isCheck(cell) || !failed(cell)) continue;
-        const text = outputText(cell);
+        const text = cellOutputText(cell);
         assert.match(text, /^Error: not implemented yet$/m, `cell ${index + 1} (${cellSource(cell).split('\n')[0]}) failed otherwise:\n${text.slice(0, 800)}`);
         assert.doesNotMatch(text, /^\d+:\d+ - /m, `cell ${index + 1}: a TypeScript error`);
       }
@@ -125,12 +117,12 @@ for (const name of notebooks) {
       const entry = runs.solved.get(name)!;
       assert.equal(entry.result.ok, true, entry.result.failure);
       for (const [index, cell] of entry.cells.entries()) {
-        assert.equal(failed(cell), false, `cell ${index + 1} failed:\n${outputText(cell).slice(0, 800)}`);
+        assert.equal(failed(cell), false, `cell ${index + 1} failed:\n${cellOutputText(cell).slice(0, 800)}`);
       }
       const outcomes = checkOutcomes(entry.cells);
       assert.ok(outcomes.length > 0);
       assert.deepEqual(outcomes.filter((o) => o.outcome !== 'passed'), []);
-      for (const cell of entry.cells.filter(isCheck)) assert.match(outputText(cell), /^passed: your .+\n$/);
+      for (const cell of entry.cells.filter(isCheck)) assert.match(cellOutputText(cell), /^passed: your .+\n$/);
     });
   });
 }

@@ -116,7 +116,7 @@ export function executeNotebook(notebook: string, options: ExecuteOptions): Prom
 export interface NotebookCell {
   cell_type: 'code' | 'markdown' | 'raw';
   source: string | string[];
-  outputs?: { output_type: string; data?: Record<string, unknown>; ename?: string; evalue?: string }[];
+  outputs?: { output_type: string; data?: Record<string, unknown>; text?: string | string[]; ename?: string; evalue?: string }[];
   execution_count?: number | null;
 }
 
@@ -128,4 +128,15 @@ export function readCells(file: string): NotebookCell[] {
 /** A cell's source as one string (nbformat may store it as a list of lines). */
 export function cellSource(cell: NotebookCell): string {
   return Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+}
+
+/**
+ * The text a reader sees in a cell's outputs, in order: what it printed (its streams) and each
+ * error it raised as an `ename: evalue` line (the kernel sends a failure as an error output).
+ */
+export function cellOutputText(cell: NotebookCell): string {
+  return (cell.outputs ?? []).map(({ text = '', ename, evalue }) => {
+    if (ename !== undefined) return `${ename}: ${evalue}\n`;
+    return Array.isArray(text) ? text.join('') : text;
+  }).join('');
 }
