@@ -12,7 +12,6 @@ The record goes to OUT.json, not stdout, which the kernel process shares.
 """
 
 import json
-import os
 import queue
 import re
 import sys
@@ -20,17 +19,11 @@ import time
 
 from jupyter_client.manager import start_new_kernel
 
+from kernel_wire import PAUSE_AFTER_FAILURE, cpu_seconds
+
 TIMEOUT = 900  # long enough for a training run that ignores Interrupt to end by itself
 KERNEL_INFO_WAIT = 15
 CPU_WINDOW = 2.0
-
-
-def cpu_seconds(pid):
-    """User + system CPU time of process `pid` so far, from /proc/<pid>/stat."""
-    with open(f'/proc/{pid}/stat', encoding='ascii') as f:
-        fields = f.read().rsplit(')', 1)[1].split()
-    # Fields 14 and 15 of stat(5) (utime, stime), counted after the ')' that ends the command name.
-    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
 
 
 def cpu_share(pid, seconds=CPU_WINDOW):
@@ -117,8 +110,7 @@ class Session:
             record['cpu_after'] = cpu_share(manager.provisioner.process.pid)
             self.pump()
         if record['status'] != 'ok':
-            # tslab aborts every request that arrives within 200 ms of a failed cell.
-            time.sleep(0.5)
+            time.sleep(PAUSE_AFTER_FAILURE)
         record['msg_id'] = msg_id
         return record
 

@@ -12,11 +12,12 @@ is interrupted (as Jupyter's stop button does) that long after it was sent. OUT.
 """
 
 import json
-import queue
 import sys
 import time
 
 from jupyter_client.manager import start_new_kernel
+
+from kernel_wire import PAUSE_AFTER_FAILURE, follow_request
 
 TIMEOUT = 300
 
@@ -39,34 +40,23 @@ def run(manager, client, request):
     """The reply to `request` and its IOPub messages up to the idle status."""
     msg_id = send(client, request)
     interrupt_at = time.monotonic() + request['interrupt_after'] if 'interrupt_after' in request else None
-    reply = None
-    iopub = []
-    idle = False
-    deadline = time.monotonic() + TIMEOUT
-    while reply is None or not idle:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f'no reply and idle status within {TIMEOUT} s for {request!r}')
-        if interrupt_at is not None and time.monotonic() >= interrupt_at:
+    record = {'reply': None, 'iopub': []}
+
+    def on_tick(now):
+        nonlocal interrupt_at
+        if interrupt_at is not None and now >= interrupt_at:
             manager.interrupt_kernel()
             interrupt_at = None
-        if reply is None:
-            try:
-                msg = client.get_shell_msg(timeout=0.05)
-                if msg['parent_header'].get('msg_id') == msg_id:
-                    reply = {'msg_type': msg['msg_type'], 'content': msg['content']}
-            except queue.Empty:
-                pass
-        try:
-            msg = client.get_iopub_msg(timeout=0.05)
-        except queue.Empty:
-            continue
-        if msg['parent_header'].get('msg_id') != msg_id:
-            continue
-        if msg['msg_type'] == 'status':
-            idle = idle or msg['content']['execution_state'] == 'idle'
-        else:
-            iopub.append({'msg_type': msg['msg_type'], 'content': msg['content']})
-    return {'reply': reply, 'iopub': iopub}
+
+    def on_iopub(msg, own):
+        if own:
+            record['iopub'].append({'msg_type': msg['msg_type'], 'content': msg['content']})
+
+    def on_reply(msg):
+        record['reply'] = {'msg_type': msg['msg_type'], 'content': msg['content']}
+
+    follow_request(client, msg_id, TIMEOUT, on_iopub, on_reply, on_tick, shell_wait=0.05)
+    return record
 
 
 def main():
@@ -79,7 +69,7 @@ def main():
         for request in requests:
             results.append(run(manager, client, request))
             if results[-1]['reply']['content'].get('status') == 'error':
-                time.sleep(0.5)  # tslab aborts execute requests that arrive within 200 ms of a failure
+                time.sleep(PAUSE_AFTER_FAILURE)
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)

@@ -7,11 +7,11 @@ The record goes to OUT.json, not stdout, which the kernel process shares.
 """
 
 import json
-import queue
 import sys
-import time
 
 from jupyter_client.manager import start_new_kernel
+
+from kernel_wire import follow_request
 
 PLOTLY_MIME = 'application/vnd.plotly.v1+json'
 TIMEOUT = 600
@@ -47,32 +47,15 @@ def run_cell(client, code):
     (the reply's header date is when the request came in, so only arrival order places it)."""
     msg_id = client.execute(code)
     events = []
-    idle = replied = False
-    deadline = time.monotonic() + TIMEOUT
-    while not (idle and replied):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f'no reply and idle status within {TIMEOUT} s')
-        # Every IOPub message that has arrived first, then a look at the shell: a reply is only
-        # placed after the output that reached this client before it.
-        while True:
-            try:
-                msg = client.get_iopub_msg(timeout=0.01)
-            except queue.Empty:
-                break
-            if msg['parent_header'].get('msg_id') != msg_id:
-                continue
-            if msg['msg_type'] == 'status':
-                idle = idle or msg['content']['execution_state'] == 'idle'
-            else:
-                events.append(summary(msg))
-        if not replied:
-            try:
-                reply = client.get_shell_msg(timeout=0.05)
-            except queue.Empty:
-                continue
-            if reply['parent_header'].get('msg_id') == msg_id:
-                replied = True
-                events.append({'type': 'execute_reply', 'status': reply['content'].get('status')})
+
+    def on_iopub(msg, own):
+        if own:
+            events.append(summary(msg))
+
+    def on_reply(reply):
+        events.append({'type': 'execute_reply', 'status': reply['content'].get('status')})
+
+    follow_request(client, msg_id, TIMEOUT, on_iopub, on_reply, shell_wait=0.05)
     return events
 
 

@@ -14,28 +14,15 @@ The record goes to OUT.json, not stdout, which the kernel process shares.
 
 import json
 import os
-import queue
 import sys
 import tempfile
 import time
 
 from jupyter_client.manager import KernelManager
 
+from kernel_wire import PAUSE_AFTER_FAILURE, cpu_seconds, follow_request, thread_count
+
 TIMEOUT = 900
-CLOCK_TICKS = os.sysconf('SC_CLK_TCK')
-
-
-def cpu_seconds(pid):
-    """User plus system CPU time of process `pid` and all its threads, in seconds."""
-    with open(f'/proc/{pid}/stat', encoding='utf-8') as f:
-        fields = f.read().rsplit(')', 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime (fields 14 and 15)
-
-
-def thread_count(pid):
-    with open(f'/proc/{pid}/status', encoding='utf-8') as f:
-        return int(next(line for line in f if line.startswith('Threads:')).split()[1])
-
 
 def summary(msg):
     kind = msg['msg_type']
@@ -60,18 +47,15 @@ def run_cell(manager, client, pid, step):
     msg_id = client.execute(step['code'])
     started = time.monotonic()
     events = []
-    idle = replied = False
     interrupt = step.get('interrupt')
     interrupted_at = None
     ready_at = None  # when the interrupt's conditions (file, then_s) were first met
     measure = step.get('measure_cpu')
     cpu = {}
     record = {'events': events}
-    deadline = started + TIMEOUT
-    while not (idle and replied):
-        now = time.monotonic()
-        if now > deadline:
-            raise TimeoutError(f'no reply and idle status within {TIMEOUT} s')
+
+    def on_tick(now):
+        nonlocal interrupted_at, ready_at
         if interrupt and interrupted_at is None and now - started >= interrupt.get('after_s', 0):
             if ready_at is None and ('when_file_in' not in interrupt or has_json_file(interrupt['when_file_in'])):
                 ready_at = now
@@ -86,29 +70,18 @@ def run_cell(manager, client, pid, step):
                 cpu['end'] = (now, cpu_seconds(pid))
                 record['cpu_fraction'] = (cpu['end'][1] - cpu['start'][1]) / (cpu['end'][0] - cpu['start'][0])
                 record['threads_while_measured'] = thread_count(pid)
-        while True:
-            try:
-                msg = client.get_iopub_msg(timeout=0.01)
-            except queue.Empty:
-                break
-            if msg['parent_header'].get('msg_id') != msg_id:
-                # Output of another cell (an earlier one) arriving now: the stray output a test looks for.
-                if msg['msg_type'] not in ('status', 'execute_input'):
-                    events.append({**summary(msg), 'foreign': True})
-                continue
-            if msg['msg_type'] == 'status':
-                idle = idle or msg['content']['execution_state'] == 'idle'
-            elif msg['msg_type'] != 'execute_input':  # the kernel's echo of the code, not output
-                events.append(summary(msg))
-        if not replied:
-            try:
-                reply = client.get_shell_msg(timeout=0.02)
-            except queue.Empty:
-                continue
-            if reply['parent_header'].get('msg_id') == msg_id:
-                replied = True
-                record['reply_at'] = time.monotonic()
-                record['status'] = reply['content'].get('status')
+
+    def on_iopub(msg, own):
+        if msg['msg_type'] == 'execute_input':  # the kernel's echo of the code, not output
+            return
+        # Output of another cell (an earlier one) arriving now: the stray output a test looks for.
+        events.append(summary(msg) if own else {**summary(msg), 'foreign': True})
+
+    def on_reply(reply):
+        record['reply_at'] = time.monotonic()
+        record['status'] = reply['content'].get('status')
+
+    follow_request(client, msg_id, TIMEOUT, on_iopub, on_reply, on_tick)
     if interrupted_at is not None:
         record['interrupt_to_reply_s'] = record['reply_at'] - interrupted_at
         record['started_to_interrupt_s'] = interrupted_at - started
@@ -135,9 +108,7 @@ def main():
             for step in steps:
                 cells.append(run_cell(manager, client, pid, step))
                 if cells[-1]['status'] == 'error':
-                    # tslab aborts the requests that reach it within 200 ms of a failed cell (so that
-                    # Run All stops at an error); a person runs the next cell later than that.
-                    time.sleep(0.5)
+                    time.sleep(PAUSE_AFTER_FAILURE)
         finally:
             client.stop_channels()
             # Graceful: a shutdown_request, then the kernel must exit by itself (else it is killed).
