@@ -6,6 +6,7 @@ export * from './data';
 export * from './experiments';
 export * from './interrupt';
 export * from './kernels';
+export * from './landscape';
 export * from './models';
 export * from './optimizers';
 export * from './schedules';

@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { WeightSnapshots } from '../landscape/snapshots';
 import { join, resolve } from 'node:path';
 import { MNIST_SHA256 } from '../data';
 import type { CourseSettings } from '../settings';
@@ -35,6 +36,11 @@ export interface CacheEntry {
   history: History;
   /** The run's log, line by line, replayed when the entry is served. */
   log: string[];
+  /**
+   * Where the history's weight snapshots are, when it has some: a file of raw float32 numbers beside
+   * the entry (snapshot after snapshot), far smaller and faster than numbers in JSON.
+   */
+  snapshots?: { file: string; epochs: number[]; parameterCount: number };
 }
 
 export function defaultCacheDir(): string {
@@ -67,21 +73,58 @@ export class ResultsCache {
     return join(this.dir, `${key}.json`);
   }
 
-  /** The stored entry, or undefined when there is none or it cannot be read. */
-  get(key: string): CacheEntry | undefined {
+  /**
+   * The stored entry, or undefined when there is none or it cannot be read. With `snapshots`, its
+   * history carries the weight snapshots when they were stored and can be read whole; without, never
+   * (they are 6 MB a course run, read only by whoever asks).
+   */
+  get(key: string, { snapshots = false } = {}): CacheEntry | undefined {
+    let entry: CacheEntry;
     try {
-      const entry = JSON.parse(readFileSync(this.path(key), 'utf8')) as CacheEntry;
-      return entry.key === key && Array.isArray(entry.history?.epoch) && Array.isArray(entry.log) ? entry : undefined;
+      entry = JSON.parse(readFileSync(this.path(key), 'utf8')) as CacheEntry;
+    } catch {
+      return undefined;
+    }
+    if (entry.key !== key || !Array.isArray(entry.history?.epoch) || !Array.isArray(entry.log)) return undefined;
+    if (snapshots && entry.snapshots) {
+      const stored = this.readSnapshots(entry.snapshots);
+      if (stored) entry.history.snapshots = stored;
+    }
+    return entry;
+  }
+
+  private readSnapshots({ file, epochs, parameterCount }: NonNullable<CacheEntry['snapshots']>): WeightSnapshots | undefined {
+    try {
+      const bytes = readFileSync(join(this.dir, file));
+      if (bytes.length !== epochs.length * parameterCount * 4) return undefined; // cut short: as if absent
+      // Copied into a buffer of its own: Buffer's memory may be shared and misaligned for float32.
+      const data = new Float32Array(epochs.length * parameterCount);
+      new Uint8Array(data.buffer).set(bytes);
+      return { epochs, parameterCount, data };
     } catch {
       return undefined;
     }
   }
 
-  /** Stores an entry atomically: a reader sees the old file or the whole new one. */
+  /**
+   * Stores an entry atomically: a reader sees the old file or the whole new one. Weight snapshots in
+   * its history go to a file of their own, written first, so that an entry never names a missing one.
+   */
   set(entry: CacheEntry): void {
     mkdirSync(this.dir, { recursive: true });
-    const temporary = `${this.path(entry.key)}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temporary, JSON.stringify(entry));
-    renameSync(temporary, this.path(entry.key));
+    const { snapshots, ...history } = entry.history;
+    const stored: CacheEntry = { ...entry, history };
+    if (snapshots) {
+      const file = `${entry.key}.weights.f32`;
+      this.writeAtomically(join(this.dir, file), new Uint8Array(snapshots.data.buffer, snapshots.data.byteOffset, snapshots.data.byteLength));
+      stored.snapshots = { file, epochs: snapshots.epochs, parameterCount: snapshots.parameterCount };
+    }
+    this.writeAtomically(this.path(entry.key), JSON.stringify(stored));
+  }
+
+  private writeAtomically(path: string, contents: string | Uint8Array): void {
+    const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(temporary, contents);
+    renameSync(temporary, path);
   }
 }

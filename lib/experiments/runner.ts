@@ -341,8 +341,9 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
 
     const toTrain: number[] = [];
     specs.forEach((spec, index) => {
-      const entry = useCache ? cache.get(cacheKey(keys[index])) : undefined;
-      if (!entry) return toTrain.push(index);
+      const entry = useCache ? cache.get(cacheKey(keys[index]), { snapshots: spec.snapshots }) : undefined;
+      // A run asked to keep weight snapshots trains again when its entry has none.
+      if (!entry || (spec.snapshots && !entry.history.snapshots)) return toTrain.push(index);
       histories[index] = entry.history;
       // Replay the stored log, so that a cached run reads like a fresh one.
       printer.print(logs[index], `${entry.history.epoch.length} epoch(s) from the results cache `

@@ -15,6 +15,7 @@ import { fit } from '../training/fit';
 import type { History } from '../training/history';
 import { TrainingInterrupted } from '../interrupt';
 import { learningRateScheduler } from '../training/lr-scheduler';
+import { snapshotEpochs, snapshotRecorder } from '../landscape/snapshots';
 import type { OutputSink } from '../training/progress';
 
 /** An optimizer by name with the course defaults, or a name plus overrides. */
@@ -35,6 +36,13 @@ export interface ExperimentSpec {
   schedule?: ScheduleConfig;
   /** Keras's EarlyStopping with these options. Defaults to none. */
   earlyStopping?: EarlyStoppingOptions;
+  /**
+   * Keep the weights at the start and after the epochs `snapshotEpochs` picks, in the history's
+   * `snapshots` (and in the results cache, 0.4 MB each): the landscape notebook draws the paths with
+   * them. Changes nothing in the training, so it is not part of the cache key; a cached run without
+   * them trains again when they are asked for. Defaults to `false`.
+   */
+  snapshots?: boolean;
 }
 
 /** The fields of a spec that change its result, in a fixed order (the label is left out). */
@@ -79,6 +87,8 @@ export async function runExperiment(
     l2: spec.l2, dropout: spec.dropout, outputDropout: spec.outputDropout, seed: settings.seed,
   });
   const callbacks: Callback[] = spec.schedule ? [learningRateScheduler(scheduleFromConfig(spec.schedule), { verbose: 1 })] : [];
+  const recorder = spec.snapshots ? snapshotRecorder(snapshotEpochs(settings.epochs)) : undefined;
+  if (recorder) callbacks.push(recorder.callback);
   if (onEpochEnd) {
     let started = performance.now();
     callbacks.push({
@@ -87,7 +97,7 @@ export async function runExperiment(
     });
   }
   try {
-    return await fit(model, data.xTrain, data.yTrain, {
+    const history = await fit(model, data.xTrain, data.yTrain, {
       epochs: settings.epochs,
       batchSize: settings.batchSize,
       validationData: [data.xTest, data.yTest],
@@ -96,6 +106,8 @@ export async function runExperiment(
       seed: settings.seed,
       output,
     });
+    const snapshots = recorder?.snapshots();
+    return snapshots ? { ...history, snapshots } : history;
   } finally {
     model.optimizer.dispose();
     model.dispose();

@@ -1,4 +1,5 @@
 /** What `fit` returns: Keras's `History`, with the reason a run ended early. */
+import type { WeightSnapshots } from '../landscape/snapshots';
 
 /** Per-epoch series keyed as Keras keys them. `lr` appears when a schedule runs. */
 export interface HistorySeries {
@@ -33,6 +34,8 @@ export interface History {
   stopReason?: string;
   /** Set when the loss turned NaN or infinite; the epochs before it are kept. */
   divergence?: Divergence;
+  /** The weights at a few epochs, when the run was asked to keep them (`ExperimentSpec.snapshots`). */
+  snapshots?: WeightSnapshots;
 }
 
 /** An empty history for a run about to start. */

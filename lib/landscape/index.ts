@@ -1,0 +1,6 @@
+/** The real network's loss landscape along the optimizers' paths: snapshots, the shared plane, the losses, the charts. */
+export * from './snapshots';
+export * from './plane';
+export { symmetricEigen, Eigen } from './eigen';
+export { BATCH_POINTS, courseNetworkShape, EvaluationSet, lossesAt } from './evaluate';
+export * from './landscape';
