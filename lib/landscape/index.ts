@@ -4,3 +4,5 @@ export * from './plane';
 export { symmetricEigen, Eigen } from './eigen';
 export { BATCH_POINTS, courseNetworkShape, EvaluationSet, lossesAt } from './evaluate';
 export * from './landscape';
+export { landscapeBundle, landscapeFigure, landscapeSvg, lineChart, runColor } from './chart';
+export * from './show';

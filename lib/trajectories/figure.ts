@@ -22,7 +22,7 @@ export const CONTOUR_LEVELS = 16;
 export const CONTOUR_GRID_SIZE = 41;
 
 /** d3's Blues, light at low values (so the paths stand out in the valleys) and dark at high ones, as Plot draws it. */
-const BLUES = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b']
+export const BLUES = ['#f7fbff', '#deebf7', '#c6dbef', '#9ecae1', '#6baed6', '#4292c6', '#2171b5', '#08519c', '#08306b']
   .map((color, i, all) => [i / (all.length - 1), color]);
 
 /** `value` rounded to `decimals` places, as a number. */
