@@ -30,6 +30,9 @@ export interface LandscapePath {
   distance: number[];
   /** Each snapshot's distance from the plane, as a share of its distance from the initial weights (0 at the start). */
   offPlane: number[];
+  /** The loss at the run's final weights, and at their projection on the plane (what the contours show there). */
+  finalLoss: number;
+  finalLossOnPlane: number;
 }
 
 /** The loss along the straight line theta0 + alpha (theta_final - theta0) of one run. */
@@ -119,6 +122,7 @@ export function computeLandscape(runs: Record<string, History>, data: Evaluation
     return {
       label, epochs: [...snapshots.epochs], x: projections.map((p) => p.x), y: projections.map((p) => p.y),
       distance: projections.map((p) => p.distance), offPlane: projections.map((p) => (p.distance > 0 ? p.residual / p.distance : 0)),
+      finalLoss: NaN, finalLossOnPlane: NaN,
     };
   });
   const planeSeconds = cpuSince(start);
@@ -131,8 +135,11 @@ export function computeLandscape(runs: Record<string, History>, data: Evaluation
   };
   const x = range(paths.flatMap((path) => path.x));
   const y = range(paths.flatMap((path) => path.y));
-  const flat = lossesAt(origin, [plane.u, plane.v], y.flatMap((b) => x.map((a) => [a, b])), data);
+  // The grid, then each path's final point on the plane, in one pass.
+  const ends = paths.map((path) => [path.x[path.x.length - 1], path.y[path.y.length - 1]]);
+  const flat = lossesAt(origin, [plane.u, plane.v], [...y.flatMap((b) => x.map((a) => [a, b])), ...ends], data);
   const loss = y.map((_, j) => flat.slice(j * gridSize, (j + 1) * gridSize));
+  paths.forEach((path, i) => { path.finalLossOnPlane = flat[gridSize * gridSize + i]; });
   const gridSeconds = cpuSince(start);
 
   start = process.cpuUsage();
@@ -140,7 +147,10 @@ export function computeLandscape(runs: Record<string, History>, data: Evaluation
     const last = snapshotAt(snapshots, snapshots.epochs.length - 1);
     const direction = new Float32Array(origin.length);
     for (let i = 0; i < direction.length; i++) direction[i] = last[i] - origin[i];
-    return { label, alpha: [...lineAlphas], loss: lossesAt(origin, [direction], lineAlphas.map((alpha) => [alpha]), data) };
+    // The alphas, then 1 (the final weights themselves) for the path's final loss.
+    const losses = lossesAt(origin, [direction], [...lineAlphas, 1].map((alpha) => [alpha]), data);
+    paths.find((path) => path.label === label)!.finalLoss = losses[lineAlphas.length];
+    return { label, alpha: [...lineAlphas], loss: losses.slice(0, lineAlphas.length) };
   });
   const lineSeconds = cpuSince(start);
 
