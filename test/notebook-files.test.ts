@@ -14,12 +14,13 @@ import { courseNotebooks } from '../scripts/jupyter/paths';
 const notebooks = courseNotebooks();
 
 describe('the committed course notebooks', () => {
-  it('are the three exercises, in course order, then the trajectories', () => {
+  it('are the three exercises, in course order, then the trajectories and the landscape', () => {
     assert.deepEqual(notebooks.map((file) => path.basename(file)), [
       '01-optimizers.ipynb',
       '02-learning-rate-schedules.ipynb',
       '03-regularization.ipynb',
       '04-trajectories.ipynb',
+      '05-landscape.ipynb',
     ]);
   });
 
