@@ -1,5 +1,5 @@
 /**
- * `npm start`: executes the course notebooks (01-03, and 04-trajectories) headless, in order, through Jupyter (nbclient)
+ * `npm start`: executes the course notebooks (01-03, 04-trajectories and 05-landscape) headless, in order, through Jupyter (nbclient)
  * and the project's tslab kernel, and writes each executed notebook and its offline HTML to out/.
  *
  * Usage:
