@@ -143,13 +143,21 @@ export function computeLandscape(runs: Record<string, History>, data: Evaluation
   const gridSeconds = cpuSince(start);
 
   start = process.cpuUsage();
-  const lines = all.map(([label, snapshots]): LandscapeLine => {
+  // All the lines in one pass: direction r is run r's final displacement, and the point (alpha) of
+  // line r has coefficient alpha on it and 0 on the others, so the products with the images are
+  // computed once for the origin and once per run. The alphas, then 1 (the final weights themselves).
+  const finals = all.map(([, snapshots]) => {
     const last = snapshotAt(snapshots, snapshots.epochs.length - 1);
     const direction = new Float32Array(origin.length);
     for (let i = 0; i < direction.length; i++) direction[i] = last[i] - origin[i];
-    // The alphas, then 1 (the final weights themselves) for the path's final loss.
-    const losses = lossesAt(origin, [direction], [...lineAlphas, 1].map((alpha) => [alpha]), data);
-    paths.find((path) => path.label === label)!.finalLoss = losses[lineAlphas.length];
+    return direction;
+  });
+  const alphas = [...lineAlphas, 1];
+  const along = (run: number, alpha: number) => finals.map((_, r) => (r === run ? alpha : 0));
+  const lineLosses = lossesAt(origin, finals, all.flatMap((_, run) => alphas.map((alpha) => along(run, alpha))), data);
+  const lines = all.map(([label], run): LandscapeLine => {
+    const losses = lineLosses.slice(run * alphas.length, (run + 1) * alphas.length);
+    paths[run].finalLoss = losses[lineAlphas.length];
     return { label, alpha: [...lineAlphas], loss: losses.slice(0, lineAlphas.length) };
   });
   const lineSeconds = cpuSince(start);
