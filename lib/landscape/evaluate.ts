@@ -28,8 +28,8 @@ export function courseNetworkShape(parameterCount: number, inputs = 784, classes
   // inputs*h + h + h*classes + classes = parameterCount
   const hidden = (parameterCount - classes) / (inputs + 1 + classes);
   if (!Number.isInteger(hidden) || hidden < 1) {
-    throw new Error(`${parameterCount} parameters are not the course network's (784 inputs, one hidden layer, 10 classes, no dropout-free extras); ` +
-      'the landscape evaluates Flatten -> Dense(relu) -> Dense(softmax) networks only.');
+    throw new Error(`${parameterCount} parameters are not the course network's (784 inputs, one hidden layer, 10 classes); ` +
+      'the landscape evaluates Flatten -> Dense(relu) -> Dense(softmax) networks only (dropout, which has no weights, is left out).');
   }
   return { inputs, hidden, classes };
 }
