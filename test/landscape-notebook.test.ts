@@ -69,9 +69,11 @@ describe('05-landscape in quick mode', () => {
     for (const label of LABELS) assert.match(text, new RegExp(`^${label}\\s+-?\\d+\\.\\d\\d\\s+-?\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\s+\\d+%$`, 'm'));
   });
 
-  it('draws the plane (contours, seven paths with a dot per snapshot, the start) and the seven lines', () => {
-    const [plane, lines] = figures();
-    assert.equal(figures().length, 2);
+  it('draws the shared plane (contours, seven paths with a dot per snapshot, the start), the slow four\'s plane, and the seven lines', () => {
+    const [plane, slowPlane, lines] = figures();
+    assert.equal(figures().length, 3);
+    assert.deepEqual(slowPlane.data.map((trace) => trace.name), ['loss', 'SGD', 'Momentum', 'Nesterov', 'Adagrad', 'initial weights']);
+    assert.match(textOf('slowLabels'), /their own plane keeps \d+\.\d% of their squared displacements; off it at the end: SGD \d+%, Momentum \d+%, Nesterov \d+%, Adagrad \d+%/);
     assert.equal(plane.layout.title.text, "the optimizers' paths on the loss surface of the shared plane");
     assert.deepEqual(plane.data.map((trace) => trace.name), ['loss', ...LABELS, 'initial weights']);
     for (const trace of plane.data.slice(1, 8)) {
@@ -92,13 +94,13 @@ describe('05-landscape in quick mode', () => {
 
 describe('its exported page, offline, with no kernel', () => {
   for (const javaScriptEnabled of [true, false]) {
-    it(javaScriptEnabled ? 'draws both charts with plotly, asks no host for anything, logs no error' : 'with JavaScript off, shows both static pictures', slow, async () => {
+    it(javaScriptEnabled ? 'draws the three charts with plotly, asks no host for anything, logs no error' : 'with JavaScript off, shows the three static pictures', slow, async () => {
       const offline = await offlineContext(browser!, { javaScriptEnabled });
       contexts.push(offline);
       const page = await offline.context.newPage();
       await page.goto(pathToFileURL(result.htmlPath!).href, { waitUntil: 'load' });
       const sights = await waitForCharts(page, 'jupyterlab', notebookChartPositions(result.executedPath), javaScriptEnabled ? 'plotly' : 'any');
-      assert.deepEqual(sights.map((sight) => sight.shown), Array(2).fill(javaScriptEnabled ? 'plotly' : 'image'));
+      assert.deepEqual(sights.map((sight) => sight.shown), Array(3).fill(javaScriptEnabled ? 'plotly' : 'image'));
       assert.deepEqual(offline.externalRequests, []);
       if (javaScriptEnabled) assert.deepEqual(offline.errors, []);
     });

@@ -235,6 +235,7 @@ describe('weight snapshots from real runs, and the landscape they give', () => {
     const { series, options } = lineChart(landscape);
     assert.deepEqual(series.map((line) => line.name), ['SGD', 'Adam', 'RMSprop']);
     assert.equal(series[0].x![0], -0.5);
+    assert.ok(Math.abs(series[0].y[series[0].x!.indexOf(0)] - Math.log10(landscape.lines[0].loss[landscape.lines[0].alpha.indexOf(0)])) < 0.01, 'drawn as log10 of the loss');
     assert.match(options.xLabel!, /alpha/);
   });
 
