@@ -68,7 +68,7 @@ export function buildSite(options: SiteOptions): SiteSummary {
     const name = names[i];
     const files = downloadPaths(name);
     const instructor = readNotebook(file);
-    write(siteDir, files.instructor, notebookText(instructor));
+    write(siteDir, files.instructor, fs.readFileSync(file, 'utf8')); // as committed, byte for byte
     write(siteDir, files.student, notebookText(studentEdition(instructor, path.basename(file)).notebook));
     write(siteDir, files.executed, notebookText(executed.get(name)!));
   });

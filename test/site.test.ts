@@ -1,0 +1,288 @@
+/**
+ * The course website (`npm run site`), built once in quick mode from nothing: the notebooks run
+ * first (exactly as `npm start -- --quick`), then the site is written with a hub configured. Every
+ * page is then opened from file:// in headless Chromium, as a reader would, with every request
+ * that is not file:, data: or blob: recorded and refused.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { courseNotebooks, notebooksDir, notebooksInReadingOrder, projectRoot } from '../scripts/jupyter/paths';
+import { staleReason } from '../scripts/site/freshness';
+import { cloneFolder } from '../scripts/site/hub-link';
+import { launchBrowser, offlineContext, OfflineContext } from './support/offline-browser';
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-site-'));
+const siteDir = path.join(workDir, 'site');
+const hub = { url: 'https://hub.example.edu', repo: 'https://github.com/example/descent-lab.git', branch: 'main' };
+const names = courseNotebooks().map((file) => path.basename(file, '.ipynb'));
+const notebookPages = names.map((name) => `${name}.html`);
+const allPages = ['index.html', ...notebookPages];
+const MB = 1e6;
+
+let build: { status: number | null; output: string };
+let browser: Browser;
+let online: OfflineContext;
+
+before(async () => {
+  const run = spawnSync(process.execPath, [
+    path.join(projectRoot, 'build', 'scripts', 'site', 'main.js'),
+    '--quick', '--from', path.join(workDir, 'executed'), '--out', siteDir,
+    '--hub', hub.url, '--repo', hub.repo, '--branch', hub.branch,
+  ], { encoding: 'utf8', env: { ...process.env, DESCENT_LAB_CACHE_DIR: path.join(workDir, 'cache') }, maxBuffer: 64 * MB });
+  build = { status: run.status, output: `${run.stdout}\n${run.stderr}` };
+  browser = await launchBrowser();
+  online = await offlineContext(browser);
+});
+
+after(async () => {
+  await browser?.close();
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+function siteUrl(file: string): string {
+  return pathToFileURL(path.join(siteDir, file)).href;
+}
+
+async function open(file: string, context = online): Promise<Page> {
+  const page = await context.context.newPage();
+  await page.goto(siteUrl(file), { waitUntil: 'load' });
+  return page;
+}
+
+/** Every URL a page refers to (links, pictures, scripts, stylesheets), as written in its HTML. */
+function references(page: Page): Promise<{ tag: string; url: string }[]> {
+  return page.evaluate(() => Array.from(document.querySelectorAll('a[href], img[src], script[src], link[href]')).map((el) => ({
+    tag: el.tagName.toLowerCase(),
+    url: el.getAttribute(el.tagName === 'A' || el.tagName === 'LINK' ? 'href' : 'src')!,
+  })));
+}
+
+describe('the reading order and the hub link\'s folder', () => {
+  it('puts listed notebooks in reading order, then unlisted numbered ones in file order', () => {
+    const dir = fs.mkdtempSync(path.join(workDir, 'order-'));
+    for (const name of ['01-optimizers', '02-learning-rate-schedules', '03-regularization', '04-trajectories', '05-landscape', '06-extra', '07-more']) {
+      fs.writeFileSync(path.join(dir, `${name}.ipynb`), '{}');
+    }
+    fs.writeFileSync(path.join(dir, 'scratch.ipynb'), '{}');
+    assert.deepEqual(notebooksInReadingOrder(dir).map((file) => path.basename(file, '.ipynb')), [
+      '01-optimizers', '05-landscape', '04-trajectories', '02-learning-rate-schedules', '03-regularization', '06-extra', '07-more',
+    ]);
+  });
+
+  it('names the folder nbgitpuller clones into after the repository', () => {
+    assert.equal(cloneFolder('https://github.com/example/descent-lab.git'), 'descent-lab');
+    assert.equal(cloneFolder('https://gitlab.example.edu/course/optimizers/'), 'optimizers');
+    assert.equal(cloneFolder('git@github.com:example/descent-lab.git'), 'descent-lab');
+  });
+});
+
+describe('npm run site', () => {
+  it('builds the site from freshly run notebooks', () => {
+    assert.equal(build.status, 0, build.output.slice(-3000));
+    assert.match(build.output, /Running .*not run yet/, 'the missing notebooks ran first');
+    for (const page of allPages) assert.ok(fs.existsSync(path.join(siteDir, page)), `${page} was written`);
+  });
+
+  it('keeps each page under 1.5 MB and the whole site under 15 MB, with plotly.js and MathJax once in assets/', () => {
+    const sizes = new Map<string, number>();
+    const walk = (dir: string): void => fs.readdirSync(dir, { withFileTypes: true }).forEach((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else sizes.set(path.relative(siteDir, full), fs.statSync(full).size);
+    });
+    walk(siteDir);
+    const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+    assert.ok(total <= 15 * MB, `the site is ${(total / MB).toFixed(2)} MB`);
+    for (const page of allPages) {
+      assert.ok(sizes.get(page)! <= 1.5 * MB, `${page} is ${(sizes.get(page)! / MB).toFixed(2)} MB`);
+      const html = fs.readFileSync(path.join(siteDir, page), 'utf8');
+      const longestScript = Math.max(0, ...[...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1].length));
+      assert.ok(longestScript < 300_000, `${page} inlines a ${longestScript}-character script (plotly.js or MathJax?)`);
+    }
+    const plotly = [...sizes.keys()].filter((file) => /plotly.*\.js$/.test(file));
+    const mathjax = [...sizes.keys()].filter((file) => /tex-.*\.js$/.test(file));
+    assert.deepEqual(plotly, [path.join('assets', 'plotly.min.js')]);
+    assert.deepEqual(mathjax, [path.join('assets', 'mathjax', 'tex-svg-full.js')]);
+  });
+
+  it('lists the pages in reading order in every sidebar, with previous and next links along it', async () => {
+    const order = notebooksInReadingOrder().map((file) => `${path.basename(file, '.ipynb')}.html`);
+    for (const [at, file] of order.entries()) {
+      const page = await open(file);
+      const sidebar = await page.$$eval('.site-pages a', (links) => links.map((a) => a.getAttribute('href')));
+      assert.deepEqual(sidebar, ['index.html', ...order], `${file}'s sidebar`);
+      assert.equal(await page.$eval('.site-pages a[aria-current="page"]', (a) => a.getAttribute('href')), file);
+      const prev = await page.$eval('a[rel="prev"]', (a) => a.getAttribute('href'));
+      const next = await page.$$eval('a[rel="next"]', (links) => links.map((a) => a.getAttribute('href')));
+      assert.equal(prev, at === 0 ? 'index.html' : order[at - 1]);
+      assert.deepEqual(next, at === order.length - 1 ? [] : [order[at + 1]]);
+      assert.ok((await page.$$('.site-toc li')).length >= 2, `${file} has a table of contents`);
+      await page.close();
+    }
+  });
+
+  it('resolves every link on every page: files, and anchors to elements that exist', async () => {
+    const ids = new Map<string, Set<string>>();
+    const refs = new Map<string, { tag: string; url: string }[]>();
+    for (const file of allPages) {
+      const page = await open(file);
+      ids.set(file, new Set(await page.$$eval('[id]', (els) => els.map((el) => el.id))));
+      refs.set(file, await references(page));
+      await page.close();
+    }
+    const broken: string[] = [];
+    let hubLinks = 0;
+    for (const [file, list] of refs) {
+      for (const { tag, url } of list) {
+        if (url.startsWith(`${hub.url}/`)) {
+          hubLinks++;
+          continue;
+        }
+        if (/^[a-z]+:/i.test(url) || url.startsWith('//')) {
+          broken.push(`${file}: <${tag}> ${url} leaves the site`);
+          continue;
+        }
+        const [target, fragment] = url.split('#');
+        const targetFile = target === '' ? file : path.posix.normalize(target);
+        if (!fs.existsSync(path.join(siteDir, targetFile))) broken.push(`${file}: <${tag}> ${url}: no such file`);
+        else if (fragment && !ids.get(targetFile)?.has(decodeURIComponent(fragment))) broken.push(`${file}: <${tag}> ${url}: no such anchor`);
+      }
+    }
+    assert.deepEqual(broken, []);
+    assert.equal(hubLinks, notebookPages.length, 'one hub link per notebook page');
+  });
+
+  it('links each notebook page to the hub in nbgitpuller\'s form', async () => {
+    const page = await open('03-regularization.html');
+    const link = new URL(await page.$eval('a.site-hub', (a) => a.getAttribute('href')!));
+    assert.equal(`${link.origin}${link.pathname}`, `${hub.url}/hub/user-redirect/git-pull`);
+    assert.deepEqual(Object.fromEntries(link.searchParams), {
+      repo: hub.repo, urlpath: 'lab/tree/descent-lab/notebooks/03-regularization.ipynb', branch: 'main',
+    });
+    await page.close();
+  });
+
+  it('draws every chart interactively where scripts run, and typesets the formulas', async () => {
+    for (const file of notebookPages) {
+      const page = await open(file);
+      await page.evaluate(() => (window as unknown as { MathJax: { startup: { promise: Promise<void> } } }).MathJax.startup.promise);
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('.descent-lab-chart'))
+        .every((chart) => chart.querySelector('.js-plotly-plot .main-svg')), undefined, { timeout: 120_000 }).catch(() => undefined);
+      const charts = await page.$$eval('.descent-lab-chart', (els) => els.map((chart) => {
+        const plot = chart.querySelector<HTMLElement>('.js-plotly-plot');
+        return Boolean(plot?.querySelector('.main-svg') && plot.getBoundingClientRect().height > 100);
+      }));
+      assert.ok(charts.length > 0, `${file} has charts`);
+      assert.deepEqual(charts, charts.map(() => true), `${file}: every chart drawn by plotly.js`);
+      assert.ok((await page.$$('mjx-container')).length > 0, `${file}: MathJax typeset its formulas`);
+      const raw = await page.$$eval('.jp-MarkdownOutput', (els) => els.flatMap((el) => (el as HTMLElement).innerText.match(/\$[^$\n]+\$/g) ?? []));
+      assert.deepEqual(raw, [], `${file}: no formula left as $...$`);
+      await page.close();
+    }
+  });
+
+  it('shows a picture of every chart where scripts do not run', async () => {
+    const noScripts = await offlineContext(browser, { javaScriptEnabled: false });
+    try {
+      for (const file of allPages) {
+        const page = await open(file, noScripts);
+        const pictures = await page.$$eval('.descent-lab-chart, .site-card', (els) => els.map((el) => {
+          const img = el.querySelector('img');
+          const box = img?.getBoundingClientRect();
+          return Boolean(img && img.complete && img.naturalWidth > 0 && box!.width >= 200 && box!.height >= 150);
+        }));
+        if (file !== 'index.html') assert.ok(pictures.length > 0, `${file} has charts`);
+        else assert.equal(pictures.length, notebookPages.length, 'the index shows one thumbnail per notebook');
+        assert.deepEqual(pictures, pictures.map(() => true), `${file}: every chart (or thumbnail) shows its picture`);
+        await page.close();
+      }
+      assert.deepEqual(noScripts.externalRequests, []);
+    } finally {
+      await noScripts.context.close();
+    }
+  });
+
+  it('prints a page with its pictures and without the sidebar', async () => {
+    const page = await open('01-optimizers.html');
+    await page.waitForFunction(() => document.querySelector('.descent-lab-chart .js-plotly-plot .main-svg'), undefined, { timeout: 120_000 });
+    await page.emulateMedia({ media: 'print' });
+    const seen = await page.evaluate(() => ({
+      sidebar: document.querySelector('.site-sidebar')!.checkVisibility(),
+      toc: document.querySelector('.site-toc')!.checkVisibility(),
+      pictures: Array.from(document.querySelectorAll('img.descent-lab-chart-static')).map((img) => img.checkVisibility()),
+      plots: Array.from(document.querySelectorAll('.js-plotly-plot')).map((plot) => plot.checkVisibility()),
+    }));
+    assert.equal(seen.sidebar, false);
+    assert.equal(seen.toc, false);
+    assert.ok(seen.pictures.length > 0 && seen.pictures.every(Boolean), 'every picture prints');
+    assert.ok(seen.plots.every((shown) => !shown), 'the interactive charts do not');
+    await page.close();
+  });
+
+  it('finds "dropout" in the browser and lists notebook 3\'s page', async () => {
+    const page = await open('index.html');
+    await page.fill('.site-search input', 'dropout');
+    const hits = await page.$$eval('.site-search-results a', (links) => links.map((a) => a.getAttribute('href')!));
+    assert.ok(hits.length > 0, 'some result');
+    assert.ok(hits.some((href) => href.startsWith('03-regularization.html')), `results: ${hits.join(', ')}`);
+    await page.click('.site-search-results a');
+    await page.waitForURL(/03-regularization\.html/);
+    await page.close();
+  });
+
+  it('offers three downloads per page, each a valid notebook; the student edition without solutions', async () => {
+    const downloads: { kind: string; file: string }[] = [];
+    for (const file of notebookPages) {
+      const page = await open(file);
+      const hrefs = await page.$$eval('.site-tools a[download]', (links) => links.map((a) => a.getAttribute('href')!));
+      assert.equal(hrefs.length, 3, `${file}: three downloads`);
+      for (const href of hrefs) downloads.push({ kind: href.split('/')[0], file: path.join(siteDir, href) });
+      await page.close();
+    }
+    const validate = spawnSync('/usr/bin/python3', ['-c', [
+      'import sys, nbformat',
+      'for f in sys.argv[1:]:',
+      '    nbformat.validate(nbformat.read(f, as_version=4))',
+      'print("valid", len(sys.argv) - 1)',
+    ].join('\n'), ...downloads.map((d) => d.file)], { encoding: 'utf8' });
+    assert.equal(validate.status, 0, validate.stderr);
+    assert.equal(validate.stdout.trim(), `valid ${downloads.length}`);
+
+    const text = (file: string) => fs.readFileSync(file, 'utf8');
+    for (const { kind, file } of downloads) {
+      const notebook = JSON.parse(text(file));
+      const outputs = notebook.cells.flatMap((cell: { outputs?: unknown[] }) => cell.outputs ?? []);
+      if (kind === 'student') {
+        assert.doesNotMatch(text(file), /BEGIN SOLUTION/, `${file}: solutions removed`);
+        assert.match(text(file), /YOUR CODE HERE/);
+        assert.equal(outputs.length, 0, `${file}: no outputs`);
+      } else if (kind === 'notebooks') {
+        assert.equal(text(file), text(path.join(notebooksDir, path.basename(file))), `${file}: the instructor notebook as committed`);
+      } else {
+        assert.equal(kind, 'executed');
+        assert.ok(outputs.length > 0, `${file}: outputs kept`);
+        assert.ok(fs.statSync(file).size < 4 * MB, `${file}: without its copy of plotly.js`);
+      }
+    }
+  });
+
+  it('reads the mode each notebook ran in, and would run them again for the full course', () => {
+    const executedDir = path.join(workDir, 'executed');
+    for (const notebook of courseNotebooks()) {
+      assert.equal(staleReason(notebook, executedDir, 'quick'), undefined, notebook);
+      assert.equal(staleReason(notebook, executedDir, 'full'), 'it ran in quick mode', notebook);
+    }
+    assert.equal(staleReason(path.join(notebooksDir, '01-optimizers.ipynb'), workDir, 'quick'), 'not run yet');
+  });
+
+  it('asked nothing of any other host', () => {
+    assert.deepEqual(online.externalRequests, []);
+    assert.deepEqual(online.errors, []);
+  });
+});
