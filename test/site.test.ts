@@ -15,6 +15,8 @@ import type { Browser, Page } from 'playwright-core';
 import { courseNotebooks, notebooksDir, notebooksInReadingOrder, projectRoot } from '../scripts/jupyter/paths';
 import { staleReason } from '../scripts/site/freshness';
 import { cloneFolder } from '../scripts/site/hub-link';
+import { notebookPageHtml } from '../scripts/site/notebook-page';
+import { parseSiteArgs } from '../scripts/site/options';
 import { launchBrowser, offlineContext, OfflineContext } from './support/offline-browser';
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-site-'));
@@ -29,21 +31,25 @@ let build: { status: number | null; output: string };
 let browser: Browser;
 let online: OfflineContext;
 
-before(async () => {
-  const run = spawnSync(process.execPath, [
-    path.join(projectRoot, 'build', 'scripts', 'site', 'main.js'),
-    '--quick', '--from', path.join(workDir, 'executed'), '--out', siteDir,
-    '--hub', hub.url, '--repo', hub.repo, '--branch', hub.branch,
-  ], { encoding: 'utf8', env: { ...process.env, DESCENT_LAB_CACHE_DIR: path.join(workDir, 'cache') }, maxBuffer: 64 * MB });
-  build = { status: run.status, output: `${run.stdout}\n${run.stderr}` };
-  browser = await launchBrowser();
-  online = await offlineContext(browser);
-});
-
-after(async () => {
-  await browser?.close();
-  fs.rmSync(workDir, { recursive: true, force: true });
-});
+/** What a reader's browser (scripts on) shows of one page, taken in one visit. */
+interface Visit {
+  ids: Set<string>;
+  /** Every URL the page refers to (links, pictures, scripts, stylesheets), as written in its HTML. */
+  references: { tag: string; url: string }[];
+  sidebar: string[];
+  current: string | null;
+  previous: string[];
+  next: string[];
+  tocEntries: number;
+  /** For each chart: whether plotly.js drew it (a visible chart with its SVG). */
+  charts: boolean[];
+  formulas: number;
+  /** Rendered-markdown text still holding `$...$`: formulas MathJax left raw. */
+  rawMath: string[];
+  downloads: string[];
+  hubLinks: string[];
+}
+const visits = new Map<string, Visit>();
 
 function siteUrl(file: string): string {
   return pathToFileURL(path.join(siteDir, file)).href;
@@ -55,13 +61,57 @@ async function open(file: string, context = online): Promise<Page> {
   return page;
 }
 
-/** Every URL a page refers to (links, pictures, scripts, stylesheets), as written in its HTML. */
-function references(page: Page): Promise<{ tag: string; url: string }[]> {
-  return page.evaluate(() => Array.from(document.querySelectorAll('a[href], img[src], script[src], link[href]')).map((el) => ({
-    tag: el.tagName.toLowerCase(),
-    url: el.getAttribute(el.tagName === 'A' || el.tagName === 'LINK' ? 'href' : 'src')!,
-  })));
+async function visit(file: string): Promise<Visit> {
+  const page = await open(file);
+  try {
+    await page.evaluate(() => (window as unknown as { MathJax?: { startup?: { promise?: Promise<void> } } }).MathJax?.startup?.promise);
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.descent-lab-chart'))
+      .every((chart) => chart.querySelector('.js-plotly-plot .main-svg')), undefined, { timeout: 120_000 }).catch(() => undefined);
+    return await page.evaluate(() => {
+      const hrefs = (selector: string) => Array.from(document.querySelectorAll(selector)).map((a) => a.getAttribute('href')!);
+      return {
+        ids: Array.from(document.querySelectorAll('[id]')).map((el) => el.id),
+        references: Array.from(document.querySelectorAll('a[href], img[src], script[src], link[href]')).map((el) => ({
+          tag: el.tagName.toLowerCase(),
+          url: el.getAttribute(el.tagName === 'A' || el.tagName === 'LINK' ? 'href' : 'src')!,
+        })),
+        sidebar: hrefs('.site-pages a'),
+        current: document.querySelector('.site-pages a[aria-current="page"]')?.getAttribute('href') ?? null,
+        previous: hrefs('a[rel="prev"]'),
+        next: hrefs('a[rel="next"]'),
+        tocEntries: document.querySelectorAll('.site-toc li').length,
+        charts: Array.from(document.querySelectorAll('.descent-lab-chart')).map((chart) => {
+          const plot = chart.querySelector<HTMLElement>('.js-plotly-plot');
+          return Boolean(plot?.querySelector('.main-svg') && plot.getBoundingClientRect().height > 100);
+        }),
+        formulas: document.querySelectorAll('mjx-container').length,
+        rawMath: Array.from(document.querySelectorAll<HTMLElement>('.jp-MarkdownOutput')).flatMap((el) => el.innerText.match(/\$[^$\n]+\$/g) ?? []),
+        downloads: hrefs('.site-tools a[download]'),
+        hubLinks: hrefs('a.site-hub'),
+      };
+    }).then((seen) => ({ ...seen, ids: new Set(seen.ids) }));
+  } finally {
+    await page.close();
+  }
 }
+
+before(async () => {
+  const run = spawnSync(process.execPath, [
+    path.join(projectRoot, 'build', 'scripts', 'site', 'main.js'),
+    '--quick', '--from', path.join(workDir, 'executed'), '--out', siteDir,
+    '--hub', hub.url, '--repo', hub.repo, '--branch', hub.branch,
+  ], { encoding: 'utf8', env: { ...process.env, DESCENT_LAB_CACHE_DIR: path.join(workDir, 'cache') }, maxBuffer: 64 * MB });
+  build = { status: run.status, output: `${run.stdout}\n${run.stderr}` };
+  browser = await launchBrowser();
+  online = await offlineContext(browser);
+  if (run.status !== 0) return;
+  for (const file of allPages) visits.set(file, await visit(file));
+});
+
+after(async () => {
+  await browser?.close();
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
 
 describe('the reading order and the hub link\'s folder', () => {
   it('puts listed notebooks in reading order, then unlisted numbered ones in file order', () => {
@@ -79,6 +129,19 @@ describe('the reading order and the hub link\'s folder', () => {
     assert.equal(cloneFolder('https://github.com/example/descent-lab.git'), 'descent-lab');
     assert.equal(cloneFolder('https://gitlab.example.edu/course/optimizers/'), 'optimizers');
     assert.equal(cloneFolder('git@github.com:example/descent-lab.git'), 'descent-lab');
+  });
+
+  it('adds the hub link only when a hub is configured, and says what is missing when the repository is not', () => {
+    assert.equal(parseSiteArgs([], {}).hub, undefined);
+    assert.deepEqual(parseSiteArgs(['--hub', 'https://hub.example.edu/hub/', '--repo', hub.repo], {}).hub,
+      { url: 'https://hub.example.edu', repo: hub.repo, branch: 'main' });
+    assert.deepEqual(parseSiteArgs([], { DESCENT_LAB_HUB_URL: 'https://hub.example.edu', DESCENT_LAB_REPO_URL: hub.repo, DESCENT_LAB_REPO_BRANCH: 'fall' }).hub,
+      { url: 'https://hub.example.edu', repo: hub.repo, branch: 'fall' });
+    assert.throws(() => parseSiteArgs(['--hub', 'hub.example.edu', '--repo', hub.repo], {}), /must start with http/);
+    const page = { name: '01-optimizers', outline: { title: 'One', shortTitle: 'One', sentence: '', headings: [] }, cells: '<p>cells</p>' };
+    const nav = [{ page: '01-optimizers.html', shortTitle: 'One' }];
+    assert.doesNotMatch(notebookPageHtml(page, nav), /site-hub|git-pull/);
+    assert.match(notebookPageHtml({ ...page, hubLink: 'https://hub.example.edu/hub/user-redirect/git-pull?repo=x' }, nav), /class="site-hub"/);
   });
 });
 
@@ -111,35 +174,25 @@ describe('npm run site', () => {
     assert.deepEqual(mathjax, [path.join('assets', 'mathjax', 'tex-svg-full.js')]);
   });
 
-  it('lists the pages in reading order in every sidebar, with previous and next links along it', async () => {
+  it('lists the pages in reading order in every sidebar, with previous and next links along it', () => {
     const order = notebooksInReadingOrder().map((file) => `${path.basename(file, '.ipynb')}.html`);
     for (const [at, file] of order.entries()) {
-      const page = await open(file);
-      const sidebar = await page.$$eval('.site-pages a', (links) => links.map((a) => a.getAttribute('href')));
-      assert.deepEqual(sidebar, ['index.html', ...order], `${file}'s sidebar`);
-      assert.equal(await page.$eval('.site-pages a[aria-current="page"]', (a) => a.getAttribute('href')), file);
-      const prev = await page.$eval('a[rel="prev"]', (a) => a.getAttribute('href'));
-      const next = await page.$$eval('a[rel="next"]', (links) => links.map((a) => a.getAttribute('href')));
-      assert.equal(prev, at === 0 ? 'index.html' : order[at - 1]);
-      assert.deepEqual(next, at === order.length - 1 ? [] : [order[at + 1]]);
-      assert.ok((await page.$$('.site-toc li')).length >= 2, `${file} has a table of contents`);
-      await page.close();
+      const seen = visits.get(file)!;
+      assert.deepEqual(seen.sidebar, ['index.html', ...order], `${file}'s sidebar`);
+      assert.equal(seen.current, file);
+      assert.deepEqual(seen.previous, [at === 0 ? 'index.html' : order[at - 1]], `${file}'s previous page`);
+      assert.deepEqual(seen.next, at === order.length - 1 ? [] : [order[at + 1]], `${file}'s next page`);
+      assert.ok(seen.tocEntries >= 2, `${file} has a table of contents`);
     }
+    assert.deepEqual(visits.get('index.html')!.sidebar, ['index.html', ...order]);
   });
 
-  it('resolves every link on every page: files, and anchors to elements that exist', async () => {
-    const ids = new Map<string, Set<string>>();
-    const refs = new Map<string, { tag: string; url: string }[]>();
-    for (const file of allPages) {
-      const page = await open(file);
-      ids.set(file, new Set(await page.$$eval('[id]', (els) => els.map((el) => el.id))));
-      refs.set(file, await references(page));
-      await page.close();
-    }
+  it('resolves every link on every page: files, and anchors to elements that exist', () => {
     const broken: string[] = [];
     let hubLinks = 0;
-    for (const [file, list] of refs) {
-      for (const { tag, url } of list) {
+    assert.equal(visits.size, allPages.length);
+    for (const [file, seen] of visits) {
+      for (const { tag, url } of seen.references) {
         if (url.startsWith(`${hub.url}/`)) {
           hubLinks++;
           continue;
@@ -151,39 +204,30 @@ describe('npm run site', () => {
         const [target, fragment] = url.split('#');
         const targetFile = target === '' ? file : path.posix.normalize(target);
         if (!fs.existsSync(path.join(siteDir, targetFile))) broken.push(`${file}: <${tag}> ${url}: no such file`);
-        else if (fragment && !ids.get(targetFile)?.has(decodeURIComponent(fragment))) broken.push(`${file}: <${tag}> ${url}: no such anchor`);
+        else if (fragment && !visits.get(targetFile)?.ids.has(decodeURIComponent(fragment))) broken.push(`${file}: <${tag}> ${url}: no such anchor`);
       }
     }
     assert.deepEqual(broken, []);
     assert.equal(hubLinks, notebookPages.length, 'one hub link per notebook page');
   });
 
-  it('links each notebook page to the hub in nbgitpuller\'s form', async () => {
-    const page = await open('03-regularization.html');
-    const link = new URL(await page.$eval('a.site-hub', (a) => a.getAttribute('href')!));
+  it('links each notebook page to the hub in nbgitpuller\'s form', () => {
+    const [href] = visits.get('03-regularization.html')!.hubLinks;
+    const link = new URL(href);
     assert.equal(`${link.origin}${link.pathname}`, `${hub.url}/hub/user-redirect/git-pull`);
     assert.deepEqual(Object.fromEntries(link.searchParams), {
       repo: hub.repo, urlpath: 'lab/tree/descent-lab/notebooks/03-regularization.ipynb', branch: 'main',
     });
-    await page.close();
+    assert.deepEqual(visits.get('index.html')!.hubLinks, [], 'the index has no notebook to open');
   });
 
-  it('draws every chart interactively where scripts run, and typesets the formulas', async () => {
+  it('draws every chart interactively where scripts run, and typesets the formulas', () => {
     for (const file of notebookPages) {
-      const page = await open(file);
-      await page.evaluate(() => (window as unknown as { MathJax: { startup: { promise: Promise<void> } } }).MathJax.startup.promise);
-      await page.waitForFunction(() => Array.from(document.querySelectorAll('.descent-lab-chart'))
-        .every((chart) => chart.querySelector('.js-plotly-plot .main-svg')), undefined, { timeout: 120_000 }).catch(() => undefined);
-      const charts = await page.$$eval('.descent-lab-chart', (els) => els.map((chart) => {
-        const plot = chart.querySelector<HTMLElement>('.js-plotly-plot');
-        return Boolean(plot?.querySelector('.main-svg') && plot.getBoundingClientRect().height > 100);
-      }));
-      assert.ok(charts.length > 0, `${file} has charts`);
-      assert.deepEqual(charts, charts.map(() => true), `${file}: every chart drawn by plotly.js`);
-      assert.ok((await page.$$('mjx-container')).length > 0, `${file}: MathJax typeset its formulas`);
-      const raw = await page.$$eval('.jp-MarkdownOutput', (els) => els.flatMap((el) => (el as HTMLElement).innerText.match(/\$[^$\n]+\$/g) ?? []));
-      assert.deepEqual(raw, [], `${file}: no formula left as $...$`);
-      await page.close();
+      const seen = visits.get(file)!;
+      assert.ok(seen.charts.length > 0, `${file} has charts`);
+      assert.deepEqual(seen.charts, seen.charts.map(() => true), `${file}: every chart drawn by plotly.js`);
+      assert.ok(seen.formulas > 0, `${file}: MathJax typeset its formulas`);
+      assert.deepEqual(seen.rawMath, [], `${file}: no formula left as $...$`);
     }
   });
 
@@ -236,14 +280,12 @@ describe('npm run site', () => {
     await page.close();
   });
 
-  it('offers three downloads per page, each a valid notebook; the student edition without solutions', async () => {
+  it('offers three downloads per page, each a valid notebook; the student edition without solutions', () => {
     const downloads: { kind: string; file: string }[] = [];
     for (const file of notebookPages) {
-      const page = await open(file);
-      const hrefs = await page.$$eval('.site-tools a[download]', (links) => links.map((a) => a.getAttribute('href')!));
-      assert.equal(hrefs.length, 3, `${file}: three downloads`);
+      const hrefs = visits.get(file)!.downloads;
+      assert.deepEqual(hrefs.map((href) => href.split('/')[0]), ['notebooks', 'student', 'executed'], `${file}: three downloads`);
       for (const href of hrefs) downloads.push({ kind: href.split('/')[0], file: path.join(siteDir, href) });
-      await page.close();
     }
     const validate = spawnSync('/usr/bin/python3', ['-c', [
       'import sys, nbformat',

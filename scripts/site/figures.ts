@@ -32,8 +32,8 @@ type Output = { data?: Record<string, unknown> };
 
 /**
  * Which chart (0-based, in page order) is the notebook's main one: the chart of a cell tagged
- * `main-chart`, else the one with the most lines (the comparison the notebook builds up to), the
- * first of equals.
+ * `main-chart`, else the one with the most lines, the last of equals: the comparison a notebook
+ * builds up to comes after the live charts of the same runs.
  */
 export function mainChartIndex(notebook: NotebookJson): number {
   const charts = notebook.cells.flatMap((cell) => {
@@ -46,7 +46,7 @@ export function mainChartIndex(notebook: NotebookJson): number {
   if (tagged !== -1) return tagged;
   let best = 0;
   charts.forEach((chart, index) => {
-    if (chart.traces > charts[best].traces) best = index;
+    if (chart.traces >= charts[best].traces) best = index;
   });
   return best;
 }

@@ -25,7 +25,9 @@ export function searchSections(document: Document, page: string, pageTitle: stri
   for (const block of Array.from(blocks)) {
     if (/^H[1-6]$/.test(block.tagName)) {
       sections.push(current);
-      current = { page, pageTitle, id: block.id, heading: headingText(block), text: '' };
+      // The title's section is the page's opening: its hits read as the page itself.
+      const heading = block.tagName === 'H1' ? pageTitle : headingText(block);
+      current = { page, pageTitle, id: block.id, heading, text: '' };
     } else {
       current.text += ` ${(block.textContent ?? '').replace(/\s+/g, ' ').trim()}`;
     }

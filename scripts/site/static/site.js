@@ -62,7 +62,7 @@
       var link = document.createElement('a');
       var s = hit.section;
       link.href = s.page + (s.id ? '#' + s.id : '');
-      link.textContent = s.pageTitle + (s.id ? ' \u203a ' + s.heading : '');
+      link.textContent = s.pageTitle + (s.heading !== s.pageTitle ? ' \u203a ' + s.heading : '');
       var text = document.createElement('span');
       text.textContent = snippet(s.text, wanted[0]);
       item.appendChild(link);
