@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -321,6 +323,33 @@ describe('npm run site', () => {
       assert.equal(staleReason(notebook, executedDir, 'full'), 'it ran in quick mode', notebook);
     }
     assert.equal(staleReason(path.join(notebooksDir, '01-optimizers.ipynb'), workDir, 'quick'), 'not run yet');
+  });
+
+  it('works from a plain static web server too', async () => {
+    const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+    const server = http.createServer((request, response) => {
+      const file = path.join(siteDir, decodeURIComponent(new URL(request.url!, 'http://x').pathname));
+      if (!file.startsWith(siteDir) || !fs.existsSync(file) || fs.statSync(file).isDirectory()) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+      fs.createReadStream(file).pipe(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await online.context.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/sub/../03-regularization.html`);
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('.descent-lab-chart'))
+        .every((chart) => chart.querySelector('.js-plotly-plot .main-svg')), undefined, { timeout: 120_000 });
+      assert.ok(await page.$('mjx-container'), 'formulas typeset');
+      await page.fill('.site-search input', 'dropout');
+      assert.ok((await page.$$('.site-search-results a[href^="03-regularization.html"]')).length > 0);
+      await page.close();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('asked nothing of any other host', () => {
