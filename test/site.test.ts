@@ -246,6 +246,7 @@ describe('npm run site', () => {
         if (file !== 'index.html') assert.ok(pictures.length > 0, `${file} has charts`);
         else assert.equal(pictures.length, notebookPages.length, 'the index shows one thumbnail per notebook');
         assert.deepEqual(pictures, pictures.map(() => true), `${file}: every chart (or thumbnail) shows its picture`);
+        assert.equal(await page.$eval('.site-search', (form) => form.checkVisibility()), false, `${file}: no search box without scripts`);
         await page.close();
       }
       assert.deepEqual(noScripts.externalRequests, []);
