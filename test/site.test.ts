@@ -19,6 +19,7 @@ import { staleReason } from '../scripts/site/freshness';
 import { cloneFolder } from '../scripts/site/hub-link';
 import { notebookPageHtml } from '../scripts/site/notebook-page';
 import { parseSiteArgs } from '../scripts/site/options';
+import { checkSiteFolder } from '../scripts/site/site-folder';
 import { launchBrowser, offlineContext, OfflineContext } from './support/offline-browser';
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-site-'));
@@ -115,7 +116,7 @@ after(async () => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-describe('the reading order and the hub link\'s folder', () => {
+describe('the site\'s parts: reading order, hub link, options, folder', () => {
   it('puts listed notebooks in reading order, then unlisted numbered ones in file order', () => {
     const dir = fs.mkdtempSync(path.join(workDir, 'order-'));
     for (const name of ['01-optimizers', '02-learning-rate-schedules', '03-regularization', '04-trajectories', '05-landscape', '06-extra', '07-more']) {
@@ -144,6 +145,16 @@ describe('the reading order and the hub link\'s folder', () => {
     const nav = [{ page: '01-optimizers.html', shortTitle: 'One' }];
     assert.doesNotMatch(notebookPageHtml(page, nav), /site-hub|git-pull/);
     assert.match(notebookPageHtml({ ...page, hubLink: 'https://hub.example.edu/hub/user-redirect/git-pull?repo=x' }, nav), /class="site-hub"/);
+  });
+
+  it('refuses to replace a folder that is not a site, or one that holds the notebooks', () => {
+    const keep = { executedDir: path.join(workDir, 'out'), notebooksDir };
+    assert.throws(() => checkSiteFolder(workDir, keep), /holds the executed notebooks/);
+    assert.throws(() => checkSiteFolder(projectRoot, keep), /holds the notebooks/);
+    const other = fs.mkdtempSync(path.join(workDir, 'other-'));
+    fs.writeFileSync(path.join(other, 'thesis.tex'), '');
+    assert.throws(() => checkSiteFolder(other, keep), /not a site this command wrote/);
+    assert.doesNotThrow(() => checkSiteFolder(path.join(workDir, 'new-site'), keep));
   });
 });
 

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { courseSettings } from '../../lib/settings';
+import { readCells } from '../jupyter/notebook-runner';
 import { notebooksInReadingOrder } from '../jupyter/paths';
 import { notebookText, readNotebook, studentEdition } from '../student/student-edition';
 import { writeAssets } from './assets';
@@ -20,6 +21,7 @@ import { outline } from './outline';
 import { renderCells } from './render-cells';
 import { finalFiguresOf } from './results';
 import { runStaleNotebooks } from './run-notebooks';
+import { checkSiteFolder } from './site-folder';
 import { SearchSection, searchIndexScript, searchSections } from './search-index';
 import { withoutPlotlyLibrary } from './slim-notebook';
 
@@ -54,6 +56,7 @@ function runDescription(quick: boolean): string {
 export function buildSite(options: SiteOptions): SiteSummary {
   const notebooks = notebooksInReadingOrder(options.notebooksDir);
   if (notebooks.length === 0) throw new Error(`No numbered notebook (01-*.ipynb) in ${options.notebooksDir}: nothing to publish.`);
+  checkSiteFolder(options.siteDir, options);
   runStaleNotebooks(notebooks, { notebooksDir: options.notebooksDir, executedDir: options.executedDir, mode: options.quick ? 'quick' : 'full' });
 
   const siteDir = options.siteDir;
@@ -97,7 +100,7 @@ export function buildSite(options: SiteOptions): SiteSummary {
     sentence: page.outline.sentence,
     thumbnail: page.main?.file,
     thumbnailAlt: `The main chart of ${page.outline.shortTitle}`,
-    results: finalFiguresOf(executed.get(page.name)!.cells as never),
+    results: finalFiguresOf(readCells(path.join(siteDir, downloadPaths(page.name).executed))),
   }));
   write(siteDir, 'index.html', indexPageHtml({ entries, runDescription: runDescription(options.quick) }));
   write(siteDir, 'assets/search-index.js', searchIndexScript(sections));
