@@ -2,7 +2,7 @@
  * The course website (`npm run site`), built once in quick mode from nothing: the notebooks run
  * first (exactly as `npm start -- --quick`), then the site is written with a hub configured. Every
  * page is then opened from file:// in headless Chromium, as a reader would, with every request
- * that is not file:, data: or blob: recorded and refused.
+ * that is not file:, data:, blob: or to 127.0.0.1 (the static-server check) recorded and refused.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

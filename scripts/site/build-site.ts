@@ -99,7 +99,7 @@ export function buildSite(options: SiteOptions): SiteSummary {
     title: page.outline.title,
     sentence: page.outline.sentence,
     thumbnail: page.main?.file,
-    thumbnailAlt: `The main chart of ${page.outline.shortTitle}`,
+    thumbnailAlt: page.main?.alt || `The main chart of ${page.outline.shortTitle}`,
     results: finalFiguresOf(readCells(path.join(siteDir, downloadPaths(page.name).executed))),
   }));
   write(siteDir, 'index.html', indexPageHtml({ entries, runDescription: runDescription(options.quick) }));

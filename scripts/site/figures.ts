@@ -13,6 +13,8 @@ export interface Figure {
   /** The path inside the site, e.g. `figures/01-optimizers/chart-3.svg`. */
   file: string;
   svg: string;
+  /** What the chart shows, in one line (the picture's alt text). */
+  alt: string;
 }
 
 /** Moves every chart picture of `document` into a figure file; returns the files, in page order. */
@@ -24,7 +26,7 @@ export function extractFigures(document: Document, name: string): Figure[] {
     const file = `figures/${name}/chart-${index + 1}.svg`;
     img.setAttribute('src', file);
     img.setAttribute('loading', 'lazy');
-    return [{ file, svg: Buffer.from(src.slice(SVG_DATA_URL.length), 'base64').toString('utf8') }];
+    return [{ file, svg: Buffer.from(src.slice(SVG_DATA_URL.length), 'base64').toString('utf8'), alt: img.alt }];
   });
 }
 
