@@ -1,0 +1,148 @@
+/**
+ * Learning-rate schedules per step (per batch), beside the course's per-epoch ones in
+ * ./schedules: the rate changes at every optimizer update, as a Keras `LearningRateSchedule`
+ * does (the optimizer calls it with the number of updates made so far, from 0). Like the
+ * per-epoch ones, each factory validates its parameters and attaches them as `config`, so a
+ * schedule can cross a worker boundary or key a results cache as plain data.
+ *
+ * Both need the length of the run in steps: epochs x ceil(training samples / batch size)
+ * (`stepsPerRun` computes it).
+ */
+import { requireFraction, requireInteger, requirePositive } from './validate';
+
+/** A per-step schedule as plain data: what `stepScheduleFromConfig` turns back into a function. */
+export type StepScheduleConfig =
+  | {
+    kind: 'warmupCosine'; initialLearningRate: number; warmupTarget: number;
+    warmupSteps: number; decaySteps: number; alpha: number;
+  }
+  | { kind: 'oneCycle'; maxLearningRate: number; totalSteps: number; pctStart: number; div: number; divFinal: number };
+
+/** `step => rate`, the rate of the update with that index (from 0), with the parameters that define it. */
+export interface StepSchedule {
+  (step: number): number;
+  readonly config: StepScheduleConfig;
+}
+
+const STEP_KINDS: readonly string[] = ['warmupCosine', 'oneCycle'];
+
+/** True for the config of a per-step schedule (its `kind` is one of this file's). */
+export function isStepScheduleConfig(config: { kind: string }): config is StepScheduleConfig {
+  return STEP_KINDS.includes(config.kind);
+}
+
+function stepSchedule(config: StepScheduleConfig, rate: (step: number) => number): StepSchedule {
+  const fn = (step: number) => rate(requireInteger('schedule', 'step', step, 0));
+  return Object.assign(fn, { config: Object.freeze({ ...config }) }) as StepSchedule;
+}
+
+/** Half a cosine from `start` (at p = 0) to `end` (at p = 1): fastai's `sched_cos`. */
+function cosineRamp(start: number, end: number, p: number): number {
+  return start + ((1 + Math.cos(Math.PI * (1 - p))) * (end - start)) / 2;
+}
+
+export interface WarmupCosineDecayOptions {
+  /** eta_start, the rate of step 0, where the warm-up starts; > 0 here (Keras allows 0). Defaults to `0.001`. */
+  initialLearningRate?: number;
+  /** eta_peak, the rate the warm-up reaches and the cosine starts from. Defaults to `0.1`. */
+  warmupTarget?: number;
+  /** W, the steps of the linear warm-up (0: none). Required: it depends on the run's length. */
+  warmupSteps: number;
+  /** D, the steps of the cosine decay after the warm-up. Required. */
+  decaySteps: number;
+  /** alpha, the floor of the decay as a fraction of eta_peak, in [0, 1). Defaults to `0`. */
+  alpha?: number;
+}
+
+/**
+ * Linear warm-up, then cosine decay: Keras 3's `CosineDecay` with `warmup_target` and
+ * `warmup_steps` (d2l.ai's `CosineScheduler` is the same curve per epoch). For step i:
+ *
+ *   i < W:       eta(i) = eta_start + (eta_peak - eta_start) * i / W
+ *   i >= W:      eta(i) = eta_peak * ((1 - alpha) * (1 + cos(pi * min(i - W, D) / D)) / 2 + alpha)
+ *
+ * so the rate climbs in a straight line to eta_peak at step W, falls along half a cosine to
+ * alpha * eta_peak at step W + D, and stays there. With alpha = 0 that last rate is 0, which no
+ * optimizer here accepts: make D at least the run's steps after the warm-up (W + D >= steps).
+ */
+export function warmupCosineDecay(
+  { initialLearningRate = 0.001, warmupTarget = 0.1, warmupSteps, decaySteps, alpha = 0 }: WarmupCosineDecayOptions,
+): StepSchedule {
+  requirePositive('warmupCosineDecay', 'initialLearningRate', initialLearningRate);
+  requirePositive('warmupCosineDecay', 'warmupTarget', warmupTarget);
+  requireInteger('warmupCosineDecay', 'warmupSteps', warmupSteps, 0);
+  requireInteger('warmupCosineDecay', 'decaySteps', decaySteps, 1);
+  requireFraction('warmupCosineDecay', 'alpha', alpha, 0, 1);
+  const config = { kind: 'warmupCosine' as const, initialLearningRate, warmupTarget, warmupSteps, decaySteps, alpha };
+  return stepSchedule(config, (i) => {
+    if (i < warmupSteps) return initialLearningRate + ((warmupTarget - initialLearningRate) * i) / warmupSteps;
+    const fraction = Math.min(i - warmupSteps, decaySteps) / decaySteps;
+    return warmupTarget * (((1 - alpha) * (1 + Math.cos(Math.PI * fraction))) / 2 + alpha);
+  });
+}
+
+export interface OneCycleOptions {
+  /** eta_max, the peak rate (fastai's `lr_max`): take it from `lrFinder`. Defaults to `0.1`. */
+  maxLearningRate?: number;
+  /** N, the steps of the whole run. Required: it depends on the run's length. */
+  totalSteps: number;
+  /** The fraction of the run spent climbing, in (0, 1). Defaults to `0.25` (fastai's `pct_start`). */
+  pctStart?: number;
+  /** The run starts at eta_max / div. Defaults to `25`. */
+  div?: number;
+  /** The run ends at eta_max / divFinal. Defaults to `1e5`. */
+  divFinal?: number;
+}
+
+/**
+ * The one-cycle policy (Smith 2018) as fastai's `fit_one_cycle` schedules the rate: two halves of
+ * a cosine, up from eta_max / div to eta_max over the first pctStart of the run, then down to
+ * eta_max / divFinal (fastai's `lr_max / div_final`, not `/ (div * div_final)`). With p = i / N:
+ *
+ *   p < pctStart:  eta(i) = cos_ramp(eta_max / div, eta_max, p / pctStart)
+ *   p >= pctStart: eta(i) = cos_ramp(eta_max, eta_max / divFinal, (p - pctStart) / (1 - pctStart))
+ *   cos_ramp(a, b, q) = a + (b - a) * (1 + cos(pi * (1 - q))) / 2
+ *
+ * and steps past N keep the last rate. fastai also cycles the momentum (0.95 to 0.85 and back);
+ * this schedules the rate only, which is all plain SGD has.
+ */
+export function oneCycle(
+  { maxLearningRate = 0.1, totalSteps, pctStart = 0.25, div = 25, divFinal = 1e5 }: OneCycleOptions,
+): StepSchedule {
+  requirePositive('oneCycle', 'maxLearningRate', maxLearningRate);
+  requireInteger('oneCycle', 'totalSteps', totalSteps, 1);
+  if (!(pctStart > 0 && pctStart < 1)) throw new RangeError(`oneCycle: pctStart must be a number in (0, 1), got ${pctStart}.`);
+  requirePositive('oneCycle', 'div', div);
+  requirePositive('oneCycle', 'divFinal', divFinal);
+  const config = { kind: 'oneCycle' as const, maxLearningRate, totalSteps, pctStart, div, divFinal };
+  return stepSchedule(config, (i) => {
+    const p = Math.min(i / totalSteps, 1);
+    return p < pctStart
+      ? cosineRamp(maxLearningRate / div, maxLearningRate, p / pctStart)
+      : cosineRamp(maxLearningRate, maxLearningRate / divFinal, (p - pctStart) / (1 - pctStart));
+  });
+}
+
+/** Rebuilds a per-step schedule from its `config`. */
+export function stepScheduleFromConfig(config: StepScheduleConfig): StepSchedule {
+  switch (config.kind) {
+    case 'warmupCosine': return warmupCosineDecay(config);
+    case 'oneCycle': return oneCycle(config);
+    default:
+      throw new Error(`Unknown per-step schedule kind "${(config as { kind: string }).kind}": use 'warmupCosine' or 'oneCycle'.`);
+  }
+}
+
+/** The steps of a run: epochs x ceil(samples / batchSize), what `totalSteps` and `decaySteps` count. */
+export function stepsPerRun({ epochs, trainSamples, batchSize }: { epochs: number; trainSamples: number; batchSize: number }): number {
+  requireInteger('stepsPerRun', 'epochs', epochs, 1);
+  requireInteger('stepsPerRun', 'trainSamples', trainSamples, 1);
+  requireInteger('stepsPerRun', 'batchSize', batchSize, 1);
+  return epochs * Math.ceil(trainSamples / batchSize);
+}
+
+/** The rates of steps 0..steps-1: what a notebook plots before training. */
+export function stepScheduleRates(fn: StepSchedule, steps: number): number[] {
+  requireInteger('stepScheduleRates', 'steps', steps, 1);
+  return Array.from({ length: steps }, (_, i) => fn(i));
+}
