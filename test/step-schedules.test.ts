@@ -2,7 +2,7 @@
  * The per-step schedules against rates worked out by hand, their configs, their errors, and the
  * per-step scheduler: in `fit` (the rate each batch trains at) and in runExperiments' worker threads.
  */
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,10 @@ import { fit, getLearningRate, learningRateScheduler, stepLearningRateScheduler 
 import { runExperiments } from '../lib/experiments';
 import { courseSettings } from '../lib/settings';
 import { formatPythonFloat } from '../lib/training/format';
+import { initBackend } from '../lib/backend';
+
+// The backend training runs on (wasm here), not TensorFlow.js's slow default.
+before(async () => { await initBackend(); });
 
 const close = (actual: number, expected: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `${what}: ${actual} != ${expected}`);
