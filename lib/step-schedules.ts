@@ -146,3 +146,21 @@ export function stepScheduleRates(fn: StepSchedule, steps: number): number[] {
   requireInteger('stepScheduleRates', 'steps', steps, 1);
   return Array.from({ length: steps }, (_, i) => fn(i));
 }
+
+/**
+ * A per-step schedule as a chart series over epochs: about `points` of its rates, at steps
+ * spread evenly over `totalSteps`, with x in epochs (step / stepsPerEpoch). A run has tens of
+ * thousands of steps; a chart needs a few hundred points to show the curve.
+ */
+export function stepScheduleSeries(
+  name: string, fn: StepSchedule, { totalSteps, stepsPerEpoch, points = 200 }: { totalSteps: number; stepsPerEpoch: number; points?: number },
+): { name: string; x: number[]; y: number[] } {
+  requireInteger('stepScheduleSeries', 'totalSteps', totalSteps, 1);
+  requireInteger('stepScheduleSeries', 'stepsPerEpoch', stepsPerEpoch, 1);
+  requireInteger('stepScheduleSeries', 'points', points, 2);
+  const stride = Math.max(1, Math.ceil(totalSteps / points));
+  const steps: number[] = [];
+  for (let i = 0; i < totalSteps; i += stride) steps.push(i);
+  if (steps[steps.length - 1] !== totalSteps - 1) steps.push(totalSteps - 1);
+  return { name, x: steps.map((i) => i / stepsPerEpoch), y: steps.map((i) => fn(i)) };
+}

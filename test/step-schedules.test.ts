@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  oneCycle, stepScheduleFromConfig, stepScheduleRates, stepsPerRun, warmupCosineDecay, stepDecay,
+  oneCycle, stepScheduleFromConfig, stepScheduleRates, stepScheduleSeries, stepsPerRun, warmupCosineDecay, stepDecay,
 } from '../lib/schedules';
 import { buildCompile } from '../lib/models';
 import { fit, getLearningRate, learningRateScheduler, stepLearningRateScheduler } from '../lib/training';
@@ -139,4 +139,11 @@ test('runExperiments trains a per-step schedule in a worker thread, announcing e
   close(cycle(10), 0.1 - 0.099999 / 4, 'step 10');
   assert.ok(log.text.includes(`[One-cycle] Epoch 00002: per-step schedule at step 10, learning rate ${formatPythonFloat(cycle(10))}.`), log.text);
   assert.match(log.text, /\[Step\] Epoch 00002: LearningRateScheduler reducing learning rate to 0\.005\./);
+});
+
+test('stepScheduleSeries samples a schedule over epochs, first and last step included', () => {
+  const cycle = oneCycle({ totalSteps: 1000 });
+  const series = stepScheduleSeries('One-cycle', cycle, { totalSteps: 1000, stepsPerEpoch: 100, points: 10 });
+  assert.deepEqual(series.x, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9.99]);
+  assert.deepEqual(series.y, [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 999].map((i) => cycle(i)));
 });
