@@ -1,11 +1,11 @@
 /**
  * Learning-rate schedules per step (per batch), beside the course's per-epoch ones in
- * ./schedules: the rate changes at every optimizer update, as a Keras `LearningRateSchedule`
+ * ./schedules - warm-up then cosine decay, one-cycle, cosine decay with warm restarts (SGDR): the rate changes at every optimizer update, as a Keras `LearningRateSchedule`
  * does (the optimizer calls it with the number of updates made so far, from 0). Like the
  * per-epoch ones, each factory validates its parameters and attaches them as `config`, so a
  * schedule can cross a worker boundary or key a results cache as plain data.
  *
- * Both need the length of the run in steps: epochs x ceil(training samples / batch size)
+ * Each needs a length in steps: epochs x ceil(training samples / batch size)
  * (`stepsPerRun` computes it).
  */
 import { requireFraction, requireInteger, requirePositive } from './validate';
@@ -16,7 +16,8 @@ export type StepScheduleConfig =
     kind: 'warmupCosine'; initialLearningRate: number; warmupTarget: number;
     warmupSteps: number; decaySteps: number; alpha: number;
   }
-  | { kind: 'oneCycle'; maxLearningRate: number; totalSteps: number; pctStart: number; div: number; divFinal: number };
+  | { kind: 'oneCycle'; maxLearningRate: number; totalSteps: number; pctStart: number; div: number; divFinal: number }
+  | { kind: 'cosineRestarts'; initialLearningRate: number; firstDecaySteps: number; tMul: number; mMul: number; alpha: number };
 
 /** `step => rate`, the rate of the update with that index (from 0), with the parameters that define it. */
 export interface StepSchedule {
@@ -24,7 +25,7 @@ export interface StepSchedule {
   readonly config: StepScheduleConfig;
 }
 
-const STEP_KINDS: readonly string[] = ['warmupCosine', 'oneCycle'];
+const STEP_KINDS: readonly string[] = ['warmupCosine', 'oneCycle', 'cosineRestarts'];
 
 /** True for the config of a per-step schedule (its `kind` is one of this file's). */
 export function isStepScheduleConfig(config: { kind: string }): config is StepScheduleConfig {
@@ -123,13 +124,62 @@ export function oneCycle(
   });
 }
 
+export interface CosineDecayRestartsOptions {
+  /** eta_0, the rate at the start of the first cycle. Defaults to `0.1`. */
+  initialLearningRate?: number;
+  /** T_0, the steps of the first cycle. Required: it depends on the run's length. */
+  firstDecaySteps: number;
+  /** Each cycle is tMul times as long as the one before. Defaults to `2`. */
+  tMul?: number;
+  /** Each cycle starts at mMul times the rate the one before started at. Defaults to `1`. */
+  mMul?: number;
+  /** alpha, the floor of every cycle as a fraction of eta_0, in [0, 1). Defaults to `0`. */
+  alpha?: number;
+}
+
+/**
+ * Cosine decay with warm restarts (SGDR, Loshchilov and Hutter 2017) as Keras 3's
+ * `CosineDecayRestarts` computes it: cycle k (from 0) lasts T_0 * tMul^k steps, and within it,
+ * at the fraction f of the cycle done,
+ *
+ *   eta(i) = eta_0 * ((1 - alpha) * mMul^k * (1 + cos(pi * f)) / 2 + alpha)
+ *
+ * so every cycle falls along half a cosine and the next starts again high ("warm": the weights
+ * are kept). With x = i / T_0 the cycle is k = floor(log(1 - x (1 - tMul)) / log(tMul)) and
+ * f = (x - (1 - tMul^k) / (1 - tMul)) / tMul^k; with tMul = 1, k = floor(x) and f = x - k.
+ */
+export function cosineDecayRestarts(
+  { initialLearningRate = 0.1, firstDecaySteps, tMul = 2, mMul = 1, alpha = 0 }: CosineDecayRestartsOptions,
+): StepSchedule {
+  requirePositive('cosineDecayRestarts', 'initialLearningRate', initialLearningRate);
+  requireInteger('cosineDecayRestarts', 'firstDecaySteps', firstDecaySteps, 1);
+  requirePositive('cosineDecayRestarts', 'tMul', tMul);
+  requirePositive('cosineDecayRestarts', 'mMul', mMul);
+  requireFraction('cosineDecayRestarts', 'alpha', alpha, 0, 1);
+  const config = { kind: 'cosineRestarts' as const, initialLearningRate, firstDecaySteps, tMul, mMul, alpha };
+  return stepSchedule(config, (i) => {
+    const x = i / firstDecaySteps;
+    let cycle: number;
+    let fraction: number;
+    if (tMul === 1) {
+      cycle = Math.floor(x);
+      fraction = x - cycle;
+    } else {
+      cycle = Math.floor(Math.log(1 - x * (1 - tMul)) / Math.log(tMul));
+      fraction = (x - (1 - tMul ** cycle) / (1 - tMul)) / tMul ** cycle;
+    }
+    return initialLearningRate * (((1 - alpha) * mMul ** cycle * (1 + Math.cos(Math.PI * fraction))) / 2 + alpha);
+  });
+}
+
 /** Rebuilds a per-step schedule from its `config`. */
 export function stepScheduleFromConfig(config: StepScheduleConfig): StepSchedule {
   switch (config.kind) {
     case 'warmupCosine': return warmupCosineDecay(config);
     case 'oneCycle': return oneCycle(config);
+    case 'cosineRestarts': return cosineDecayRestarts(config);
     default:
-      throw new Error(`Unknown per-step schedule kind "${(config as { kind: string }).kind}": use 'warmupCosine' or 'oneCycle'.`);
+      throw new Error(`Unknown per-step schedule kind "${(config as { kind: string }).kind}": use 'warmupCosine', 'oneCycle' or 'cosineRestarts'.`);
   }
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
-  oneCycle, stepScheduleFromConfig, stepScheduleRates, stepScheduleSeries, stepsPerRun, warmupCosineDecay, stepDecay,
+  cosineDecayRestarts, oneCycle, stepScheduleFromConfig, stepScheduleRates, stepScheduleSeries, stepsPerRun, warmupCosineDecay, stepDecay,
 } from '../lib/schedules';
 import { buildCompile } from '../lib/models';
 import { fit, getLearningRate, learningRateScheduler, stepLearningRateScheduler } from '../lib/training';
@@ -62,12 +62,31 @@ test("one-cycle: rates worked out by hand (fastai's defaults, eta_max 1, N = 8 s
   assert.ok(Math.abs(schedule(3) - 0.9330133718) < 1e-9, String(schedule(3)));
 });
 
+test("cosine decay with warm restarts (SGDR): rates worked out by hand (eta_0 1, T_0 4 steps, cycles doubling, each restart at half)", () => {
+  const schedule = cosineDecayRestarts({ initialLearningRate: 1, firstDecaySteps: 4, tMul: 2, mMul: 0.5 });
+  const expected: [number, number][] = [
+    [0, 1], // cycle 0 (steps 0-3) starts at eta_0
+    [2, 0.5], // half-way through it: (1 + cos(pi/2)) / 2
+    [3, (1 + Math.cos(Math.PI * 3 / 4)) / 2], // 0.1464466
+    [4, 0.5], // cycle 1 (steps 4-11, twice as long) restarts at 0.5
+    [8, 0.25], // half-way through cycle 1: 0.5 * 0.5
+    [12, 0.25], // cycle 2 (steps 12-27) restarts at 0.25
+    [20, 0.125], // half-way through cycle 2
+  ];
+  for (const [step, rate] of expected) close(schedule(step), rate, `step ${step}`);
+  const even = cosineDecayRestarts({ initialLearningRate: 1, firstDecaySteps: 4, tMul: 1, alpha: 0.1 });
+  close(even(5), 0.1 + 0.9 * (1 + Math.SQRT1_2) / 2, 'tMul 1: step 5 is a quarter into cycle 1'); // 0.86820
+  close(even(8), 1, 'tMul 1: every 4 steps it restarts');
+});
+
 test('the per-step schedules have their documented defaults and round-trip through their configs', () => {
   assert.deepEqual(warmupCosineDecay({ warmupSteps: 10, decaySteps: 90 }).config,
     { kind: 'warmupCosine', initialLearningRate: 0.001, warmupTarget: 0.1, warmupSteps: 10, decaySteps: 90, alpha: 0 });
   assert.deepEqual(oneCycle({ totalSteps: 100 }).config,
     { kind: 'oneCycle', maxLearningRate: 0.1, totalSteps: 100, pctStart: 0.25, div: 25, divFinal: 1e5 });
-  for (const schedule of [warmupCosineDecay({ warmupSteps: 10, decaySteps: 90 }), oneCycle({ totalSteps: 100 })]) {
+  assert.deepEqual(cosineDecayRestarts({ firstDecaySteps: 10 }).config,
+    { kind: 'cosineRestarts', initialLearningRate: 0.1, firstDecaySteps: 10, tMul: 2, mMul: 1, alpha: 0 });
+  for (const schedule of [warmupCosineDecay({ warmupSteps: 10, decaySteps: 90 }), oneCycle({ totalSteps: 100 }), cosineDecayRestarts({ firstDecaySteps: 10 })]) {
     const rebuilt = stepScheduleFromConfig(JSON.parse(JSON.stringify(schedule.config)));
     assert.deepEqual(stepScheduleRates(rebuilt, 100), stepScheduleRates(schedule, 100));
   }
@@ -82,7 +101,7 @@ test('bad per-step schedule parameters and misuse give errors that say what to d
   assert.throws(() => oneCycle({ totalSteps: 10, pctStart: 1 }), /pctStart must be a number in \(0, 1\), got 1/);
   assert.throws(() => oneCycle({ totalSteps: 2.5 }), /totalSteps must be an integer >= 1, got 2.5/);
   assert.throws(() => oneCycle({ totalSteps: 10 })(-1), /step must be an integer >= 0, got -1/);
-  assert.throws(() => stepScheduleFromConfig({ kind: 'sgdr' } as never), /Unknown per-step schedule kind "sgdr": use 'warmupCosine' or 'oneCycle'/);
+  assert.throws(() => stepScheduleFromConfig({ kind: 'sgdr' } as never), /Unknown per-step schedule kind "sgdr": use 'warmupCosine', 'oneCycle' or 'cosineRestarts'/);
   assert.throws(() => learningRateScheduler(oneCycle({ totalSteps: 10 })), /per step: use dl\.stepLearningRateScheduler\(schedule\) instead/);
 });
 
