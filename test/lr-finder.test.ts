@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { RangeTest, fit, lrFinder, lrFinderSeries, lrRangeTest, suggestRates } from '../lib/training';
 import { buildCompile } from '../lib/models';
 import { loadMnist } from '../lib/data';
-import { chartBundle } from '../lib/charts';
+import { chartBundle, svgChartSync } from '../lib/charts';
 import { initBackend } from '../lib/backend';
 
 // The backend training runs on (wasm here), not TensorFlow.js's slow default.
@@ -139,5 +139,8 @@ test('lrFinderSeries draws each curve on a log x axis with its suggestion as a p
   const bundle = chartBundle(series, { xScale: 'log', xLabel: 'learning rate' });
   const figure = bundle.data['application/vnd.plotly.v1+json'] as { layout: { xaxis: { type?: string } } };
   assert.equal(figure.layout.xaxis.type, 'log');
+  // The static picture has a log axis too: ticks at powers of ten, in SI prefixes.
+  const svg = svgChartSync(series, { xScale: 'log' });
+  for (const tick of ['>1µ<', '>1m<', '>100m<']) assert.ok(svg.includes(tick), `the picture has the tick ${tick}`);
   assert.throws(() => chartBundle([{ name: 'a', x: [0, 1], y: [1, 2] }], { xScale: 'log' }), /x value <= 0, which a log x axis cannot place/);
 });
