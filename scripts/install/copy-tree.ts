@@ -13,15 +13,20 @@ export interface CopyCount {
   linked: number;
 }
 
-/** Copies `from` (a file, folder or symlink) to `to`; `previous` is the same path in the previous release. */
-export function copyTree(from: string, to: string, previous: string | undefined, count: CopyCount = { copied: 0, linked: 0 }): CopyCount {
+/**
+ * Copies `from` (a file, folder or symlink) to `to`, leaving out the files that `skip` names;
+ * `previous` is the same path in the previous release.
+ */
+export function copyTree(from: string, to: string, previous: string | undefined, skip: (file: string) => boolean = () => false,
+  count: CopyCount = { copied: 0, linked: 0 }): CopyCount {
   const stat = fs.lstatSync(from);
+  if (skip(from)) return count;
   if (stat.isSymbolicLink()) {
     fs.symlinkSync(fs.readlinkSync(from), to);
   } else if (stat.isDirectory()) {
     fs.mkdirSync(to, { recursive: true, mode: stat.mode & 0o7777 });
     for (const name of fs.readdirSync(from)) {
-      copyTree(path.join(from, name), path.join(to, name), previous && path.join(previous, name), count);
+      copyTree(path.join(from, name), path.join(to, name), previous && path.join(previous, name), skip, count);
     }
   } else if (stat.isFile()) {
     const old = previous ? fs.lstatSync(previous, { throwIfNoEntry: false }) : undefined;

@@ -37,6 +37,12 @@ export interface InstallOptions {
 /** The files of a checkout that a release holds, besides node_modules and the student editions. */
 const RELEASE_FILES = ['package.json', 'README.md', 'build/lib', 'scripts/tslab-kernel.js', 'scripts/kernel', 'notebooks'];
 
+/**
+ * The packages' source maps (218 MB of their 514 MB) stay out of a release: Node reads them only
+ * with --enable-source-maps, and the kernel maps cell lines itself. The library's own are kept.
+ */
+const isPackageSourceMap = (file: string) => file.endsWith('.map');
+
 /** How many releases to keep: the current one and the one before it (kernels still running on it). */
 const KEPT_RELEASES = 2;
 
@@ -51,9 +57,13 @@ function buildRelease(from: string, staging: string, previous: string | undefine
   }
   const packages = runtimePackages(from);
   const count = { copied: 0, linked: 0 };
-  for (const file of [...RELEASE_FILES, ...packages]) {
+  for (const file of RELEASE_FILES) {
     fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
-    copyTree(path.join(from, file), path.join(staging, file), previous && path.join(previous, file), count);
+    copyTree(path.join(from, file), path.join(staging, file), previous && path.join(previous, file), () => false, count);
+  }
+  for (const pkg of packages) {
+    fs.mkdirSync(path.dirname(path.join(staging, pkg)), { recursive: true });
+    copyTree(path.join(from, pkg), path.join(staging, pkg), previous && path.join(previous, pkg), isPackageSourceMap, count);
   }
   // The library itself, by name, for the release's own resolution (as scripts/link-self.js does in a checkout).
   fs.symlinkSync('..', path.join(staging, 'node_modules', 'descent-lab'), 'dir');
