@@ -135,8 +135,14 @@ export class ResultsCache {
     this.readDirs = [...(readable ? [dir] : []), ...(this.dir ? [this.dir] : [])];
     const why = readable ? `${problem}; its runs are read from it, and` : `${problem === READ_ONLY ? 'cannot be read by you' : problem};`;
     const where = this.dir ? `new runs are stored in ${this.dir}` : `new runs are not stored (${own} cannot be written either)`;
-    this.once(`results cache: ${dir} ${why} ${where}`);
+    const line = `results cache: ${dir} ${why} ${where}`;
+    // A shared cache that is read, only read: said when a new run is stored (a student replaying says nothing).
+    if (readable) this.onFirstStore = line;
+    else this.once(line);
   }
+
+  /** The line to say when the first new run is stored, if any. */
+  private onFirstStore: string | undefined;
 
   private once(line: string): void {
     if (said.has(line)) return;
@@ -168,6 +174,8 @@ export class ResultsCache {
    * cannot be written loses the entry, not the run: one line says so and training goes on.
    */
   set(entry: CacheEntry): void {
+    if (this.onFirstStore) this.once(this.onFirstStore);
+    this.onFirstStore = undefined;
     if (!this.dir) return;
     const file = join(this.dir, `${entry.key}.json`);
     // Unique per process, thread and call: two writers of the same entry never share a temporary file.
