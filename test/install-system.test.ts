@@ -13,6 +13,7 @@ import { kernelName } from '../scripts/register-kernel';
 import { installSystem } from '../scripts/install/install-system';
 import { uninstallSystem } from '../scripts/install/uninstall-system';
 import { currentLink, readRecord, releasesDir } from '../scripts/install/layout';
+import { notReachableByAll } from '../scripts/install/permissions';
 import { writeNotebook } from './support/scratch-notebook';
 import { canCreateUsers, createUser, runNotebookAs, type UnixUser } from './support/unix-user';
 
@@ -80,6 +81,9 @@ describe('npm run install-system', { skip: !canCreateUsers && 'needs root (usera
     assert.equal(spec.argv[1], path.join(prefix, 'current', 'scripts', 'tslab-kernel.js'));
     assert.deepEqual(spec.env, { DESCENT_LAB_CACHE_DIR: sharedCache });
     assert.equal(fs.readlinkSync(currentLink(prefix)), path.join('releases', record.release));
+    const modules = path.join(prefix, 'current', 'node_modules');
+    assert.ok(fs.existsSync(path.join(modules, 'tslab')) && fs.existsSync(path.join(modules, '@tensorflow', 'tfjs')), 'run-time packages');
+    assert.ok(!fs.existsSync(path.join(modules, 'typescript')) && !fs.existsSync(path.join(modules, 'playwright-core')), 'no dev packages');
 
     const [imported, resolved] = runAsStudent();
     assert.equal(imported, `sum 6 function ${sharedCache}\n`);
@@ -128,6 +132,14 @@ describe('npm run install-system', { skip: !canCreateUsers && 'needs root (usera
     assert.deepEqual(unreadable.stdout.split('\n').filter((line) => line.startsWith('results cache:')),
       [`results cache: ${privateCache} cannot be read by you; new runs are stored in ${ownCache}`]);
     assert.equal(fs.readdirSync(ownCache).length, 2);
+  });
+
+  it('warns of a node that other users cannot reach', () => {
+    assert.equal(notReachableByAll('/usr/bin/env'), undefined);
+    const privateDir = path.join(root, 'private');
+    fs.mkdirSync(privateDir, { mode: 0o700 });
+    fs.writeFileSync(path.join(privateDir, 'node'), '', { mode: 0o755 });
+    assert.equal(notReachableByAll(path.join(privateDir, 'node')), privateDir);
   });
 
   it('refuses a non-empty folder that is not an install, for the install and the uninstall', () => {

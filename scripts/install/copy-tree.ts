@@ -14,13 +14,12 @@ export interface CopyCount {
 }
 
 /**
- * Copies `from` (a file, folder or symlink) to `to`, leaving out the files that `skip` names;
+ * Copies `from` (a file, folder or symlink) to `to`, leaving out the regular files that `skip` names;
  * `previous` is the same path in the previous release.
  */
 export function copyTree(from: string, to: string, previous: string | undefined, skip: (file: string) => boolean = () => false,
   count: CopyCount = { copied: 0, linked: 0 }): CopyCount {
   const stat = fs.lstatSync(from);
-  if (skip(from)) return count;
   if (stat.isSymbolicLink()) {
     fs.symlinkSync(fs.readlinkSync(from), to);
   } else if (stat.isDirectory()) {
@@ -28,7 +27,7 @@ export function copyTree(from: string, to: string, previous: string | undefined,
     for (const name of fs.readdirSync(from)) {
       copyTree(path.join(from, name), path.join(to, name), previous && path.join(previous, name), skip, count);
     }
-  } else if (stat.isFile()) {
+  } else if (stat.isFile() && !skip(from)) {
     const old = previous ? fs.lstatSync(previous, { throwIfNoEntry: false }) : undefined;
     if (old?.isFile() && old.size === stat.size && Math.abs(old.mtimeMs - stat.mtimeMs) < 1) {
       fs.linkSync(previous!, to);

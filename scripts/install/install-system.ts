@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { kernelName, kernelSpec } from '../register-kernel';
-import { notebooksDir, projectRoot } from '../jupyter/paths';
+import { projectRoot } from '../jupyter/paths';
 import { writeStudentEdition } from '../student/student-edition';
 import {
   currentLink, defaultPrefix, installedLauncher, readRecord, recordFile, releasesDir, writeFileAtomic, type InstallRecord,
@@ -67,7 +67,7 @@ function buildRelease(from: string, staging: string, previous: string | undefine
   }
   // The library itself, by name, for the release's own resolution (as scripts/link-self.js does in a checkout).
   fs.symlinkSync('..', path.join(staging, 'node_modules', 'descent-lab'), 'dir');
-  const notebooks = fs.readdirSync(notebooksDir).filter((name) => name.endsWith('.ipynb')).sort();
+  const notebooks = fs.readdirSync(path.join(from, 'notebooks')).filter((name) => name.endsWith('.ipynb')).sort();
   for (const name of notebooks) writeStudentEdition(path.join(staging, 'notebooks', name), path.join(staging, 'student'), name);
   log(`built the release: library, ${packages.length} run-time packages, ${notebooks.length} notebooks and their student editions `
     + `(${count.copied} files copied, ${count.linked} unchanged ones shared with the previous release)`);

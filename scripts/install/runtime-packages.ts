@@ -16,7 +16,7 @@ export function runtimePackages(root: string): string[] {
   if (!fs.existsSync(lockFile)) throw new Error(`${lockFile} is missing; run \`npm ci\` in ${root} first.`);
   const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8')) as LockFile;
   return Object.entries(lock.packages)
-    .filter(([key, entry]) => key.startsWith('node_modules/') && !key.slice('node_modules/'.length).includes('node_modules/'))
+    .filter(([key]) => key.startsWith('node_modules/') && !key.slice('node_modules/'.length).includes('node_modules/'))
     .filter(([, entry]) => !entry.dev && !entry.link)
     .map(([key]) => key)
     .filter((key) => fs.existsSync(path.join(root, key)));
