@@ -93,3 +93,6 @@ export function scheduleRates(fn: Schedule, epochs = 50): number[] {
   for (let epoch = 0; epoch < epochs; epoch++) rates.push((rate = fn(epoch, rate)));
   return rates;
 }
+
+// The per-step schedules (warm-up then cosine, one-cycle) are in their own file; `dl` has both.
+export * from './step-schedules';

@@ -23,12 +23,25 @@ export const kernelName = 'descent-lab-tslab';
 /** What `jupyter kernelspec list` and the notebook UI show. */
 export const kernelDisplayName = 'TypeScript (Descent Lab tslab)';
 
-/** The kernel.json contents: Jupyter substitutes `{connection_file}` when it starts the kernel. */
-export function kernelSpec(): { argv: string[]; display_name: string; language: string } {
+/** A kernel.json's contents. */
+export interface KernelSpec {
+  argv: string[];
+  display_name: string;
+  language: string;
+  /** Environment Jupyter adds for the kernel (the system install's shared cache folder). */
+  env?: Record<string, string>;
+}
+
+/**
+ * The kernel.json contents: Jupyter substitutes `{connection_file}` when it starts the kernel.
+ * `launcher` defaults to this checkout's; the system install (scripts/install/) passes its prefix's.
+ */
+export function kernelSpec(launcher = tslabKernelLauncher, env?: Record<string, string>): KernelSpec {
   return {
-    argv: [process.execPath, tslabKernelLauncher, 'kernel', '--config-path', '{connection_file}'],
+    argv: [process.execPath, launcher, 'kernel', '--config-path', '{connection_file}'],
     display_name: kernelDisplayName,
     language: 'typescript',
+    ...(env && Object.keys(env).length > 0 ? { env } : {}),
   };
 }
 

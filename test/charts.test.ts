@@ -40,7 +40,7 @@ function count(text: string, part: string): number {
 describe('chart options', () => {
   it('has the expected defaults', () => {
     assert.deepEqual({ ...CHART_DEFAULTS }, {
-      title: '', xLabel: 'epoch', yLabel: 'accuracy', width: 640, height: 400, yDomain: undefined,
+      title: '', xLabel: 'epoch', yLabel: 'accuracy', width: 640, height: 400, yDomain: undefined, xScale: 'linear',
     });
     assert.deepEqual(resolveChartOptions(), { ...CHART_DEFAULTS });
   });
@@ -48,6 +48,10 @@ describe('chart options', () => {
   it('keeps the defaults for fields given as undefined and takes the rest', () => {
     const resolved = resolveChartOptions({ title: 'model accuracy on test', width: undefined, yDomain: [0.8, 1] });
     assert.deepEqual(resolved, { ...CHART_DEFAULTS, title: 'model accuracy on test', yDomain: [0.8, 1] });
+  });
+
+  it("rejects an x scale other than 'linear' or 'log'", () => {
+    assert.throws(() => resolveChartOptions({ xScale: 'ln' as never }), /Chart xScale must be 'linear' or 'log'; got "ln"/);
   });
 
   it('rejects sizes that are not positive and y domains that are not [min, max]', () => {

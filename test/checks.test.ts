@@ -192,12 +192,46 @@ describe('checks.schedule', () => {
       time: { kind: 'time', initialLearningRate: 0.01, decay: 0.0002 },
       step: { kind: 'step', initialLearningRate: 0.01, dropRate: 0.5, epochsDrop: 10 },
       exp: { kind: 'exp', initialLearningRate: 0.01, k: 0.1 },
+      warmupCosine: { kind: 'warmupCosine', initialLearningRate: 0.001, warmupTarget: 0.1, warmupSteps: 1875, decaySteps: 35625, alpha: 0 },
+      oneCycle: { kind: 'oneCycle', maxLearningRate: 0.1, totalSteps: 37500, pctStart: 0.25, div: 25, divFinal: 1e5 },
     });
     assert.match(dl.checks.schedule('time', byHand.time), /every epoch 0-49 \(to 1e-9, relative\)/);
     // Off by 1e-10 relative: within the default, not within 1e-12.
     const nearly = (t: number) => byHand.time(t) * (1 + 1e-10);
     assert.match(dl.checks.schedule('time', nearly), /^passed/);
     assertFails(() => dl.checks.schedule('time', nearly, { tolerance: 1e-12 }), /at epoch 0/);
+  });
+});
+
+describe('checks.schedule on the per-step schedules', () => {
+  /** Notebook 2's one-cycle solution, as written there. */
+  const etaMax = 0.1, cycleSteps = 37_500;
+  function oneCycleByHand(i: number): number {
+    const p = Math.min(i / cycleSteps, 1);
+    const ramp = (from: number, to: number, q: number) => from + (to - from) * (1 + Math.cos(Math.PI * (1 - q))) / 2;
+    return p < 0.25 ? ramp(etaMax / 25, etaMax, p / 0.25) : ramp(etaMax, etaMax / 1e5, (p - 0.25) / 0.75);
+  }
+
+  it("passes notebook 2's one-cycle schedule on every step of the 20-epoch run, and says the stub is not implemented yet", () => {
+    assert.equal(dl.checks.schedule('oneCycle', oneCycleByHand),
+      'passed: your one-cycle schedule gives the rate of dl.oneCycle({ maxLearningRate: 0.1, totalSteps: 37500 }) on every step 0-37499 (to 1e-9, relative)');
+    assertFails(() => dl.checks.schedule('oneCycle', stub), /your one-cycle schedule is not implemented yet/);
+  });
+
+  // The peak is step 9375; the wrong floor shows past 1e-9 (relative) 183 steps later.
+  it('fails a one-cycle schedule that ends at eta_max / (div * divFinal), naming the first step that differs', () => {
+    const tooLow = (i: number) => {
+      const p = i / cycleSteps;
+      const ramp = (from: number, to: number, q: number) => from + (to - from) * (1 + Math.cos(Math.PI * (1 - q))) / 2;
+      return p < 0.25 ? ramp(etaMax / 25, etaMax, p / 0.25) : ramp(etaMax, etaMax / 25 / 1e5, (p - 0.25) / 0.75);
+    };
+    assertFails(() => dl.checks.schedule('oneCycle', tooLow), /at step 9558: got 0\.0999895542, expected 0\.0999895543\.$/);
+  });
+
+  it('checks warm-up then cosine against the course parameters', () => {
+    const byHand = (i: number) => (i < 1875 ? 0.001 + (0.1 - 0.001) * i / 1875 : 0.1 * (1 + Math.cos(Math.PI * (i - 1875) / 35625)) / 2);
+    assert.match(dl.checks.schedule('warmupCosine', byHand), /^passed: .* on every step 0-37499/);
+    assertFails(() => dl.checks.schedule('warmupCosine', (i) => byHand(i + 1)), /at step 0: got 0\.0010528, expected 0\.001\./);
   });
 });
 

@@ -78,7 +78,7 @@ describe('the committed course notebooks', () => {
     const chartCells = ['time-based decay', 'step decay', 'exponential decay']
       .map((title) => sources.findIndex((source) => source.includes(`title: '${title}'`)));
     const trainingCells = sources.flatMap((source, index) =>
-      (source.includes('dl.runExperiments(') && source.includes('schedule:') ? [index] : []));
+      (source.includes('dl.runExperiments(') && source.includes('schedule: timeDecay') ? [index] : []));
     assert.equal(trainingCells.length, 1, 'one cell trains the scheduled runs');
     const [training] = trainingCells;
     assert.equal(sources[training].split('dl.runExperiments(').length - 1, 1, 'in one runExperiments call');
@@ -87,6 +87,20 @@ describe('the committed course notebooks', () => {
     }
     assert.deepEqual([...chartCells].sort((a, b) => a - b), chartCells, 'the charts in section order');
     assert.ok(chartCells.every((index) => index >= 0 && index < training), `charts ${chartCells} come before training ${training}`);
+  });
+
+  it('notebook 2 plots the per-step schedules before it trains them, for fewer epochs than the course, and says so', () => {
+    const sources = readCells(notebooks[1]).map(cellSource);
+    const index = (text: string) => sources.findIndex((source) => source.includes(text));
+    const training = index("{ label: 'One-cycle', optimizer: 'SGD', schedule: oneCycle.config }");
+    assert.ok(training > 0 && sources[training].includes("{ label: 'Warm-up + Cosine', optimizer: 'SGD', schedule: warmupCosine.config }"));
+    assert.match(sources[training], /\.\.\.cycleSettings/, 'trained with the shorter settings');
+    assert.match(sources.join('\n'), /const cycleEpochs = Math\.min\(settings\.epochs, 20\)/);
+    assert.match(sources.join('\n'), /\*\*20 epochs long, not 50\*\*/, 'the text says the runs are shorter');
+    for (const title of ['warm-up then cosine decay', 'one-cycle and warm-up then cosine']) {
+      assert.ok(index(`title: '${title}'`) > 0 && index(`title: '${title}'`) < training, `${title} is plotted before training`);
+    }
+    assert.ok(index('dl.lrFinder(') > 0 && index('dl.lrFinder(') < training, 'the finder runs first');
   });
 
   it('ask for the baseline runs of notebook 1 with the same descriptions, so the cache serves them', () => {

@@ -31,6 +31,11 @@ const expectedCharts: Record<string, [title: string, traces: number][]> = {
     ['accuracy on test, while training', 1],
     ['model accuracy on train', 4],
     ['model accuracy on test', 4],
+    ['learning-rate finder', 4],
+    ['warm-up then cosine decay', 1],
+    ['one-cycle and warm-up then cosine', 2],
+    ['per-step schedules: accuracy on test, while training', 2],
+    ['model accuracy on test, first 2 epochs', 6],
   ],
   '03-regularization': [
     ['accuracy on test, while training', 1],

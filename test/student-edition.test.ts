@@ -182,7 +182,9 @@ describe('the course notebooks and their student editions', () => {
       regions: 7,
       checks: ['sgd', 'momentum', 'nesterov', 'rmsprop', 'adagrad', 'adam', 'nadam'].map((name) => `check-update-rules-${name}`),
     },
-    '02-learning-rate-schedules.ipynb': { regions: 3, checks: ['check-time-based-decay', 'check-step-decay', 'check-exponential-decay'] },
+    '02-learning-rate-schedules.ipynb': {
+      regions: 4, checks: ['check-time-based-decay', 'check-step-decay', 'check-exponential-decay', 'check-one-cycle'],
+    },
     '03-regularization.ipynb': { regions: 2, checks: ['check-l2-penalty', 'check-early-stopping'] },
   };
 

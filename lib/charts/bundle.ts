@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { ChartOptions, ResolvedChartOptions, resolveChartOptions } from './options';
 import { plotlyFigure, plotlyIsIncluded, plotlyLibraryHtml, plotlyVersion } from './plotly';
-import { Series, validateSeries } from './series';
+import { Series, seriesX, validateSeries } from './series';
 import { svgChartSync } from './svg';
 
 /** A Jupyter display bundle, as `display_data` and `update_display_data` carry it. */
@@ -119,6 +119,10 @@ export function figureBundle(figure: object, svg: string, options: FigureBundleO
 export function chartBundle(series: readonly Series[], options: ChartOptions = {}): MimeBundle {
   validateSeries(series);
   const resolved = resolveChartOptions(options);
+  if (resolved.xScale === 'log') {
+    const line = series.find((one) => seriesX(one).some((x) => !(x > 0)));
+    if (line) throw new Error(`Series "${line.name}" has an x value <= 0, which a log x axis cannot place: give x values > 0, or leave xScale out.`);
+  }
   return figureBundle(plotlyFigure(series, resolved), svgChartSync(series, resolved),
     { width: resolved.width, height: resolved.height, description: describe(series, resolved) });
 }

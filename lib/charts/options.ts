@@ -14,6 +14,8 @@ export interface ChartOptions {
   height?: number;
   /** The `[min, max]` of the vertical axis. Defaults to `undefined`: fitted to the data. */
   yDomain?: [number, number];
+  /** `'log'` spaces the horizontal axis by powers of ten (every x must then be > 0), as a learning-rate sweep needs. Defaults to `'linear'`. */
+  xScale?: 'linear' | 'log';
 }
 
 /** Chart options with every default filled in. */
@@ -27,6 +29,7 @@ export const CHART_DEFAULTS: Readonly<ResolvedChartOptions> = Object.freeze({
   width: 640,
   height: 400,
   yDomain: undefined,
+  xScale: 'linear',
 });
 
 function checkSize(name: string, value: number): void {
@@ -46,6 +49,9 @@ export function resolveChartOptions(options: ChartOptions = {}): ResolvedChartOp
   const domain = resolved.yDomain;
   if (domain !== undefined && !(domain.length === 2 && domain[0] < domain[1])) {
     throw new Error(`Chart yDomain must be [min, max] with min < max; got ${JSON.stringify(domain)}.`);
+  }
+  if (resolved.xScale !== 'linear' && resolved.xScale !== 'log') {
+    throw new Error(`Chart xScale must be 'linear' or 'log'; got ${JSON.stringify(resolved.xScale)}.`);
   }
   return resolved;
 }

@@ -58,7 +58,7 @@ export function plotlyFigure(series: readonly Series[], options: ResolvedChartOp
     })),
     layout: {
       title: { text: options.title },
-      xaxis: { title: { text: options.xLabel }, ...(ticks ? { tickvals: ticks } : {}) },
+      xaxis: { title: { text: options.xLabel }, ...(ticks ? { tickvals: ticks } : {}), ...(options.xScale === 'log' ? { type: 'log' } : {}) },
       yaxis: { title: { text: options.yLabel }, ...(options.yDomain ? { range: options.yDomain } : {}) },
       width: options.width,
       height: options.height,

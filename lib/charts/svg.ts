@@ -122,7 +122,10 @@ function render(Plot: PlotModule, document: Document, series: readonly Series[],
     height: options.height - top,
     marginLeft: MARGIN_LEFT,
     marginBottom: 40,
-    x: { label: options.xLabel, labelAnchor: 'center', labelArrow: 'none', ...(ticks ? { ticks, tickFormat: 'd' } : {}) },
+    x: {
+      label: options.xLabel, labelAnchor: 'center', labelArrow: 'none',
+      ...(options.xScale === 'log' ? { type: 'log' as const } : ticks ? { ticks, tickFormat: 'd' } : {}),
+    },
     y: { label: options.yLabel, labelAnchor: 'center', labelArrow: 'none', grid: true, domain: options.yDomain },
     color: { type: 'categorical', domain: names },
     marks: [

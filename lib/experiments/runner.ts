@@ -33,7 +33,11 @@ export interface RunExperimentsOptions extends Partial<CourseSettings> {
   parallel?: number;
   /** Serve finished runs from the results cache and store new ones. Defaults to `true` unless `DESCENT_LAB_FRESH=1`. */
   cache?: boolean;
-  /** Where the cache lives. Defaults to `.cache/experiments` or `DESCENT_LAB_CACHE_DIR`. */
+  /**
+   * Where the cache lives. Defaults to `DESCENT_LAB_CACHE_DIR`, else the user's own cache (`.cache/experiments`
+   * in a checkout, `~/.cache/descent-lab/experiments` for an installed library); a folder the user cannot
+   * write is read, and new runs go to the user's own cache.
+   */
   cacheDir?: string;
   /** 0 prints nothing, 1 prints each run's log. Defaults to `1`. */
   verbose?: 0 | 1;
@@ -110,6 +114,13 @@ class SweepPrinter {
     this.sink.write(`\r${status.padEnd(this.statusWidth)}`);
     this.statusWidth = status.length;
     this.statusShown = true;
+  }
+
+  /** Prints one line of the sweep's own (not a run's), under the status line. */
+  notice(line: string): void {
+    if (this.verbose === 0 || this.finished) return;
+    this.clearStatus();
+    this.sink.write(`${line}\n`);
   }
 
   /** Clears the status line; later output is dropped. */
@@ -292,11 +303,11 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
   const { verbose = 1, output = stdoutSink } = options;
   const chart: SweepChart | undefined = sweepChart(specs.map((spec) => spec.label), options.liveChart, verbose);
   const useCache = options.cache ?? !['1', 'true'].includes(process.env.DESCENT_LAB_FRESH ?? '');
-  const cache = new ResultsCache(options.cacheDir);
-
   const histories: (History | undefined)[] = specs.map(() => undefined);
   const logs = specs.map((spec) => new RunLog(spec.label));
   const printer = new SweepPrinter(output, logs, verbose);
+  // Its notices (a read-only shared cache, a broken entry) go where the logs go, one line each.
+  const cache = useCache ? new ResultsCache(options.cacheDir, (line) => printer.notice(line)) : undefined;
   const partial = new SweepEpochs(specs.length, settings);
   const training = new Set<number>();
   // From here on an Interrupt ends the output at once (while it is still this cell's) and stops the training.
@@ -330,7 +341,7 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
       done: (index, history) => {
         training.delete(index);
         histories[index] = history;
-        if (useCache) {
+        if (cache) {
           cache.set({
             key: cacheKey(keys[index]), label: specs[index].label, createdAt: new Date().toISOString(),
             keyedBy: keys[index], history, log: logs[index].lines,
@@ -341,7 +352,7 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
 
     const toTrain: number[] = [];
     specs.forEach((spec, index) => {
-      const entry = useCache ? cache.get(cacheKey(keys[index]), { snapshots: spec.snapshots }) : undefined;
+      const entry = cache?.get(cacheKey(keys[index]), { snapshots: spec.snapshots });
       // A run asked to keep weight snapshots trains again when its entry has none.
       if (!entry || (spec.snapshots && !entry.history.snapshots)) return toTrain.push(index);
       histories[index] = entry.history;

@@ -8,6 +8,7 @@ import { loadMnist } from '../data';
 import { buildCompile } from '../models';
 import { makeOptimizer } from '../optimizers';
 import { scheduleFromConfig, type ScheduleConfig } from '../schedules';
+import { isStepScheduleConfig, stepScheduleFromConfig, type StepScheduleConfig } from '../step-schedules';
 import type { CourseSettings } from '../settings';
 import type { Callback, EpochLogs } from '../training/callbacks';
 import type { EarlyStoppingOptions } from '../training/early-stopping';
@@ -16,6 +17,7 @@ import type { History } from '../training/history';
 import { TrainingInterrupted } from '../interrupt';
 import { learningRateScheduler } from '../training/lr-scheduler';
 import { snapshotEpochs, snapshotRecorder } from '../landscape/snapshots';
+import { stepLearningRateScheduler } from '../training/step-lr-scheduler';
 import type { OutputSink } from '../training/progress';
 
 /** An optimizer by name with the course defaults, or a name plus overrides. */
@@ -32,8 +34,12 @@ export interface ExperimentSpec {
   dropout?: number;
   /** Whether dropout also follows the output layer, as the course has it. Defaults to `true`. */
   outputDropout?: boolean;
-  /** A learning-rate schedule applied at the start of every epoch, announced in the log. Defaults to none. */
-  schedule?: ScheduleConfig;
+  /**
+   * A learning-rate schedule, announced in the log: a per-epoch one (`timeBasedDecay(...).config`)
+   * is applied at the start of every epoch, a per-step one (`oneCycle(...).config`) before every batch.
+   * Defaults to none.
+   */
+  schedule?: ScheduleConfig | StepScheduleConfig;
   /** Keras's EarlyStopping with these options. Defaults to none. */
   earlyStopping?: EarlyStoppingOptions;
   /**
@@ -86,7 +92,12 @@ export async function runExperiment(
   const model = buildCompile(optimizerFor(spec.optimizer), {
     l2: spec.l2, dropout: spec.dropout, outputDropout: spec.outputDropout, seed: settings.seed,
   });
-  const callbacks: Callback[] = spec.schedule ? [learningRateScheduler(scheduleFromConfig(spec.schedule), { verbose: 1 })] : [];
+  const callbacks: Callback[] = [];
+  if (spec.schedule && isStepScheduleConfig(spec.schedule)) {
+    callbacks.push(stepLearningRateScheduler(stepScheduleFromConfig(spec.schedule), { verbose: 1 }));
+  } else if (spec.schedule) {
+    callbacks.push(learningRateScheduler(scheduleFromConfig(spec.schedule), { verbose: 1 }));
+  }
   const recorder = spec.snapshots ? snapshotRecorder(snapshotEpochs(settings.epochs)) : undefined;
   if (recorder) callbacks.push(recorder.callback);
   if (onEpochEnd) {

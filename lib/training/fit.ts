@@ -153,6 +153,9 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
   if (options.earlyStopping) {
     callbacks.push(earlyStopping(options.earlyStopping === true ? {} : options.earlyStopping));
   }
+  // Only the callbacks that have them are called per batch, so the others cost nothing there.
+  const batchBegin = callbacks.filter((callback) => callback.onBatchBegin);
+  const batchEnd = callbacks.filter((callback) => callback.onBatchEnd);
   const steps = Math.ceil(samples / batchSize);
   const history = emptyHistory({ epochs, batchSize, samples, steps });
   // Set by Interrupt; from then on the run prints nothing, so no line of it can reach a later cell.
@@ -236,6 +239,9 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
         if (yielder.due()) await yielder.yield();
         stopIfInterrupted(epoch, batch);
         const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, samples));
+        try {
+          for (const callback of batchBegin) callback.onBatchBegin!(batch, context);
+        } catch (error) { fail(error, `A callback failed before batch ${batch + 1} of epoch ${epoch + 1}`); }
         const [batchLoss, batchCorrect] = trainStep(rows);
         if (!Number.isFinite(batchLoss)) {
           history.divergence = { epoch, batch, loss: batchLoss };
@@ -249,6 +255,10 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
         correct += batchCorrect;
         seen += rows.length;
         progress.update(seen, { loss: lossSum / seen, acc: correct / seen });
+        try {
+          for (const callback of batchEnd) callback.onBatchEnd!(batch, { loss: batchLoss, acc: batchCorrect / rows.length }, context);
+        } catch (error) { fail(error, `A callback failed after batch ${batch + 1} of epoch ${epoch + 1}`); }
+        if (context.stopTraining) break;
       }
       if (history.divergence) break;
       stopIfInterrupted(epoch, steps);

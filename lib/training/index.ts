@@ -7,5 +7,7 @@ export * from './history';
 export * from './learning-rate';
 export * from './loss';
 export * from './lr-scheduler';
+export * from './step-lr-scheduler';
+export * from './lr-finder';
 export * from './progress';
 export * from './batches';

@@ -6,6 +6,7 @@
 import type { Callback } from './callbacks';
 import { getLearningRate, setLearningRate } from './learning-rate';
 import { formatPythonFloat } from './format';
+import { isStepScheduleConfig } from '../step-schedules';
 
 export interface LearningRateSchedulerOptions {
   /** 1 prints Keras's "Epoch 00050: LearningRateScheduler reducing learning rate to 0.000625." Defaults to `0`. */
@@ -16,6 +17,11 @@ export function learningRateScheduler(
   schedule: (epoch: number, learningRate: number) => number,
   { verbose = 0 }: LearningRateSchedulerOptions = {},
 ): Callback {
+  const config = (schedule as { config?: { kind?: string } }).config;
+  if (config?.kind && isStepScheduleConfig({ kind: config.kind })) {
+    throw new TypeError(`learningRateScheduler calls its schedule once per epoch, but this ${config.kind} schedule gives a rate `
+      + 'per step: use dl.stepLearningRateScheduler(schedule) instead.');
+  }
   return {
     onEpochBegin(epoch, context) {
       const rate = schedule(epoch, getLearningRate(context.optimizer));

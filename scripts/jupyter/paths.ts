@@ -50,3 +50,28 @@ export function courseNotebooks(dir = notebooksDir): string[] {
     .sort()
     .map((name) => path.join(dir, name));
 }
+
+/**
+ * The order a reader takes the notebooks in, by name, where it differs from file order: each one
+ * builds on those before it (the trajectories and landscape notebooks reuse notebook 1's update
+ * rules). A name with no notebook is skipped; a numbered notebook not listed comes after these, in
+ * file order. The course website's sidebar, index and previous/next links follow it.
+ */
+export const readingOrder: readonly string[] = [
+  '01-optimizers',
+  '05-landscape',
+  '04-trajectories',
+  '02-learning-rate-schedules',
+  '03-regularization',
+];
+
+/** The numbered notebooks of `dir` in reading order (see `readingOrder`). */
+export function notebooksInReadingOrder(dir = notebooksDir): string[] {
+  const files = courseNotebooks(dir);
+  const rank = (file: string) => {
+    const at = readingOrder.indexOf(path.basename(file, '.ipynb'));
+    return at === -1 ? readingOrder.length : at;
+  };
+  // Array.prototype.sort is stable: unlisted notebooks keep their file order after the listed ones.
+  return files.sort((a, b) => rank(a) - rank(b));
+}
