@@ -227,6 +227,7 @@ describe('weight snapshots from real runs, and the landscape they give', () => {
     assert.deepEqual(figure.data.map((trace) => trace.name), ['loss', 'SGD', 'Adam', 'RMSprop', 'initial weights']);
     assert.equal(figure.data[0].type, 'contour');
     assert.equal(figure.data[1].x.length, 3, 'a dot per snapshot');
+    assert.deepEqual((figure.data[1] as unknown as { text: string[] }).text, ['', '', '2'], 'the last epoch written at the end');
     const html = String(bundle.data['text/html']);
     const svg = Buffer.from(/src="data:image\/svg\+xml;base64,([^"]+)"/.exec(html)![1], 'base64').toString();
     assert.match(svg, /<svg[^>]*width="760"/);

@@ -48,7 +48,9 @@ export function landscapeFigure(landscape: Landscape, title: string) {
     hovertemplate: 'PC1 %{x:.3g}<br>PC2 %{y:.3g}<br>log10 loss %{z:.2f}<extra>on the plane</extra>',
   };
   const pathTraces = paths.map((path, index) => ({
-    type: 'scatter', mode: 'lines+markers', name: path.label, x: path.x.map(coordinate), y: path.y.map(coordinate),
+    type: 'scatter', mode: 'lines+markers+text', name: path.label, x: path.x.map(coordinate), y: path.y.map(coordinate),
+    // The last epoch written beside the path's end, as in the static picture.
+    text: path.epochs.map((epoch, i) => (i === path.epochs.length - 1 ? String(epoch) : '')), textposition: 'middle right', textfont: { size: 9 },
     customdata: path.epochs.map((epoch, i) => [epoch, rounded(100 * path.offPlane[i], 0)]),
     line: { color: runColor(path.label, index), width: 2 }, marker: { size: 6, color: runColor(path.label, index) },
     hovertemplate: `<b>${path.label}</b><br>epoch %{customdata[0]}<br>PC1 %{x:.3g}, PC2 %{y:.3g}<br>%{customdata[1]}% of its distance off the plane<extra></extra>`,
