@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { installFastKernels, uninstallFastKernels } from '../lib/kernels';
 import { adam, adamw, AdamW, ALL_OPTIMIZER_NAMES, DescentOptimizer, makeOptimizer } from '../lib/optimizers';
+import { CheckFailed, updateRule } from '../lib/checks';
 import { randomValues } from './support/random-values';
 
 function stepThrough(optimizer: DescentOptimizer, start: number[], gradients: number[][]): number[] {
@@ -185,5 +186,34 @@ describe('AdamW in practice', () => {
     optimizer.dispose();
     x.dispose();
     assert.equal(tf.memory().numTensors, start, 'tensors left after dispose');
+  });
+});
+
+describe('the from-scratch check of notebook 3 (dl.checks.updateRule(\'AdamW\', ...))', () => {
+  type Rule = (theta: number, g: number) => number;
+  /** Notebook 3's solution: decay, then the course's Adam. */
+  const adamWFromScratch = (eta = 0.001, lambda = 0.004, beta1 = 0.9, beta2 = 0.999, eps = 1e-7): Rule => {
+    let m = 0, s = 0, T = 0;
+    return (theta, g) => {
+      T += 1;
+      const decayed = theta - eta * lambda * theta;
+      m = beta1 * m + (1 - beta1) * g;
+      s = beta2 * s + (1 - beta2) * g * g;
+      return decayed - (eta * m / (1 - beta1 ** T)) / Math.sqrt(s / (1 - beta2 ** T) + eps);
+    };
+  };
+
+  it('passes the rule with the decay, from theta = 5', () => {
+    assert.match(updateRule('AdamW', () => adamWFromScratch()),
+      /^passed: your AdamW step matches dl.makeOptimizer\('AdamW'\) to 1e-6 on 100 steps of J = \(theta - 3\)\^2 from theta = 5/);
+  });
+
+  it('fails plain Adam at the first step: the decay, 2e-5 there, is 20 times the tolerance', () => {
+    assert.throws(() => updateRule('AdamW', () => adamWFromScratch(0.001, 0)),
+      (error: Error) => error instanceof CheckFailed && /at step 1 of 100 \(theta = 5, g = 4\)/.test(error.message));
+  });
+
+  it('fails a decay by lambda alone, without the learning rate', () => {
+    assert.throws(() => updateRule('AdamW', () => adamWFromScratch(0.001, 0.004 / 0.001)), CheckFailed);
   });
 });
