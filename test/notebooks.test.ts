@@ -179,7 +179,7 @@ describe('the notebooks work together through the results cache', () => {
 
   it('notebook 1 trains five optimizers over three seeds, each seed its own run, and tabulates every seed', () => {
     const cells = readCells(results.get('01-optimizers')!.executedPath);
-    const log = cellOutputText(cellWith(cells, 'seeds: [1, 2, 3]'));
+    const log = cellOutputText(cellWith(cells, 'const seedRuns = await dl.runExperiments('));
     for (const label of ['SGD', 'Momentum', 'Nesterov', 'Adam', 'NAdam']) {
       for (const seed of [1, 2, 3]) assert.match(log, new RegExp(`\\[${label} \\(seed ${seed}\\)\\] Epoch 2/2`));
     }
