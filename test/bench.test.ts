@@ -199,7 +199,7 @@ describe('npm run bench -- --quick --json --course', () => {
       assertFinitePositive([result.projection.epochSeconds[name]], `${name} full-data epoch`);
     }
     assertFinitePositive([result.projection.wallSeconds, result.sideBySide.slowdown, result.benchPeakRss], 'projection and memory');
-    assert.equal(result.projection.totalEpochs, 13 * 50 + 7);
+    assert.equal(result.projection.totalEpochs, 14 * 50 + 7);
     assert.match(result.cpu.model, /\S/);
     if (result.torch.available) assert.match(result.torch.blas.name, /\S/);
     const course = result.course!;
