@@ -23,7 +23,7 @@ const expectedCharts: Record<string, [title: string, traces: number][]> = {
     ['model accuracy on train', 7],
     ['model accuracy on test', 7],
     // Five optimizers' means, each with its band's two edges.
-    ['accuracy on test: mean of seeds 1-3, band from the lowest to the highest seed', 15],
+    ['accuracy on test: mean and range of seeds 1-3', 15],
   ],
   '02-learning-rate-schedules': [
     ['time-based decay', 1],
