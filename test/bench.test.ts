@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: its pure parts (options, medians, the cost configurations
- * of the 14 course runs, the course projection, target checks, the CPU line)
+ * of the 15 course runs, the course projection, target checks, the CPU line)
  * with hand-worked numbers, and the whole bench run in `--quick` mode as a
  * child process. No assertion is about speed: the figures
  * only have to be there and be finite numbers.
@@ -76,7 +76,7 @@ describe('median', () => {
 });
 
 describe('cost configurations', () => {
-  test('map each of the 14 course runs to the configuration whose epoch it costs like', () => {
+  test('map each of the 15 course runs to the configuration whose epoch it costs like', () => {
     const byLabel = Object.fromEntries(courseRuns().map((run) => [run.spec.label, run.configuration]));
     assert.deepEqual(byLabel, {
       SGD: 'SGD', 'Time Decay': 'SGD', 'Step Decay': 'SGD', 'Exp. Decay': 'SGD',
@@ -84,7 +84,7 @@ describe('cost configurations', () => {
       RMSprop: 'RMSprop', Adagrad: 'RMSprop',
       Adam: 'Adam', NAdam: 'Adam', 'Early Stopping': 'Adam',
       L2: 'L2',
-      Dropout: 'Dropout', 'Dropout (hidden only)': 'Dropout',
+      Dropout: 'Dropout', 'Dropout (hidden only)': 'Dropout', AdamW: 'Adam',
     });
     // Every configuration is timed by what it names.
     for (const name of CONFIGURATION_NAMES) assert.equal(configurationOf(CONFIGURATIONS[name]), name);
@@ -93,13 +93,13 @@ describe('cost configurations', () => {
 });
 
 describe('course projection', () => {
-  test('lists the 14 runs in the runner\'s order, early stopping first and expected to last 7 epochs', () => {
+  test('lists the 15 runs in the runner\'s order, early stopping first and expected to last 7 epochs', () => {
     const runs = courseRuns();
-    assert.equal(runs.length, 14);
-    assert.equal(new Set(runs.map((run) => run.spec.label)).size, 14);
+    assert.equal(runs.length, 15);
+    assert.equal(new Set(runs.map((run) => run.spec.label)).size, 15);
     assert.deepEqual(runs.map((run) => run.expectedEpochs).filter((epochs) => epochs !== 50), [7]);
     assert.equal(runs[0].spec.label, 'Early Stopping');
-    assert.deepEqual(courseRuns(2).map((run) => run.expectedEpochs), new Array(14).fill(2));
+    assert.deepEqual(courseRuns(2).map((run) => run.expectedEpochs), new Array(15).fill(2));
   });
 
   test('costs each run at its own configuration\'s epoch and deals the runs to the cores in order', () => {
@@ -188,7 +188,7 @@ describe('npm run bench -- --quick --json --course', () => {
     result = JSON.parse(await bench('--quick', '--json', '--course')) as BenchResult;
   });
 
-  test('times every configuration, projects the course from them and trains the 14-run sweep on a slice', () => {
+  test('times every configuration, projects the course from them and trains the 15-run sweep on a slice', () => {
     for (const name of CONFIGURATION_NAMES) {
       const timing = result.epochs[name];
       assert.equal(timing.spec.label, name);
@@ -199,11 +199,11 @@ describe('npm run bench -- --quick --json --course', () => {
       assertFinitePositive([result.projection.epochSeconds[name]], `${name} full-data epoch`);
     }
     assertFinitePositive([result.projection.wallSeconds, result.sideBySide.slowdown, result.benchPeakRss], 'projection and memory');
-    assert.equal(result.projection.totalEpochs, 13 * 50 + 7);
+    assert.equal(result.projection.totalEpochs, 14 * 50 + 7);
     assert.match(result.cpu.model, /\S/);
     if (result.torch.available) assert.match(result.torch.blas.name, /\S/);
     const course = result.course!;
-    assert.equal(course.runs.length, 14);
+    assert.equal(course.runs.length, 15);
     for (const run of course.runs) {
       assert.ok(run.epochs >= 1 && run.epochs <= 2, `${run.label}: ${run.epochs} epochs`);
       assertFinitePositive([run.minEpochSeconds, run.medianEpochSeconds, run.maxEpochSeconds], run.label);

@@ -62,7 +62,9 @@ describe('the committed course notebooks', () => {
       it('runs its training sweeps through the experiment runner (and so the results cache)', { skip: !trains && 'trains nothing' }, () => {
         const sources = code.map(cellSource).join('\n');
         assert.match(sources, /dl\.runExperiments\(/);
-        assert.doesNotMatch(sources, /dl\.fit\(/);
+        // Notebook 3's AdamW study trains three short runs in the kernel for their weights, which the cache does not keep.
+        const inKernelStudies = name === '03-regularization.ipynb' ? 1 : 0;
+        assert.equal(sources.match(/dl\.fit\(/g)?.length ?? 0, inKernelStudies, 'dl.fit calls outside the runner');
       });
 
       it('has unique cell ids (nbformat 4.5)', () => {

@@ -22,6 +22,8 @@ const expectedCharts: Record<string, [title: string, traces: number][]> = {
     ['model accuracy on test, while training', 7],
     ['model accuracy on train', 7],
     ['model accuracy on test', 7],
+    // Five optimizers' means, each with its band's two edges.
+    ['accuracy on test: mean and range of seeds 1-3', 15],
   ],
   '02-learning-rate-schedules': [
     ['time-based decay', 1],
@@ -40,10 +42,12 @@ const expectedCharts: Record<string, [title: string, traces: number][]> = {
   '03-regularization': [
     ['accuracy on test, while training', 1],
     ['accuracy on test, while training', 1],
+    ['hidden-layer weights, by how often their pixel is lit', 4],
+    ['accuracy on test, while training', 1],
     ['accuracy on test, while training', 1],
     ['dropout: accuracy on test, while training', 2],
     ['dropout: accuracy on train and on test', 4],
-    ['model accuracy on test', 4],
+    ['model accuracy on test', 5],
   ],
 };
 
@@ -176,6 +180,32 @@ describe('the notebooks work together through the results cache', () => {
     assert.deepEqual(figure.data.map((trace) => [trace.name, trace.y.length]),
       ['SGD', 'Momentum', 'Nesterov', 'RMSprop', 'Adagrad', 'Adam', 'NAdam'].map((label) => [label, 2]));
     assert.match(logs.get('01-optimizers') ?? '', /\[01-optimizers\] {3}\(live chart: \d+ updates?\)/);
+  });
+
+  it('notebook 1 trains five optimizers over three seeds, each seed its own run, and tabulates every seed', () => {
+    const cells = readCells(results.get('01-optimizers')!.executedPath);
+    const log = cellOutputText(cellWith(cells, 'const seedRuns = await dl.runExperiments('));
+    for (const label of ['SGD', 'Momentum', 'Nesterov', 'Adam', 'NAdam']) {
+      for (const seed of [1, 2, 3]) assert.match(log, new RegExp(`\\[${label} \\(seed ${seed}\\)\\] Epoch 2/2`));
+    }
+    const table = cellOutputText(cellWith(cells, 'highest minus lowest'));
+    const rows = table.split('\n').filter((line) => /^\w+(\s+\d\.\d{4}){5}$/.test(line.trim()));
+    assert.equal(rows.length, 5, table);
+    for (const row of rows) {
+      const [seed1, seed2, seed3, mean, range] = row.trim().split(/\s+/).slice(1).map(Number);
+      assert.ok(Math.abs(mean - (seed1 + seed2 + seed3) / 3) <= 1e-4 && Math.abs(range - (Math.max(seed1, seed2, seed3) - Math.min(seed1, seed2, seed3))) <= 1e-4, row);
+    }
+  });
+
+  it("notebook 3's AdamW shrinks never-lit weights by (1 - eta lambda)^steps, where L2 inside Adam all but zeroes them", () => {
+    const text = cellOutputText(cellWith(readCells(results.get('03-regularization')!.executedPath), 'weightSizesAfterTraining('));
+    const [, kept, steps, predicted] = /AdamW kept (\d\.\d{6}) of their size; \(1 - 0\.001 \* 0\.004\)\^(\d+) = (\d\.\d{6})/.exec(text) ?? [];
+    assert.ok(kept, text);
+    assert.equal(Number(steps), 2 * Math.ceil(2000 / 32));
+    assert.ok(Math.abs(Number(kept) - Number(predicted)) <= 2e-6, `${kept} against ${predicted}`);
+    const neverLit = (row: string) => Number(new RegExp(`^${row}\\s+(\\d\\.\\d{4})`, 'm').exec(text)?.[1]);
+    assert.ok(neverLit('Adam \\+ L2 \\(λ = 0\\.001\\)') < 0.1 * neverLit('initial weights'), text);
+    assert.equal(neverLit('Adam'), neverLit('initial weights'), 'plain Adam never moves a weight whose gradient is 0');
   });
 
   it("notebook 2 takes its Constant run from notebook 1's SGD run", () => {

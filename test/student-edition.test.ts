@@ -185,7 +185,7 @@ describe('the course notebooks and their student editions', () => {
     '02-learning-rate-schedules.ipynb': {
       regions: 4, checks: ['check-time-based-decay', 'check-step-decay', 'check-exponential-decay', 'check-one-cycle'],
     },
-    '03-regularization.ipynb': { regions: 2, checks: ['check-l2-penalty', 'check-early-stopping'] },
+    '03-regularization.ipynb': { regions: 3, checks: ['check-l2-penalty', 'check-adamw-rule', 'check-early-stopping'] },
   };
 
   for (const name of notebooks) {

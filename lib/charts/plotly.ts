@@ -48,14 +48,43 @@ function hoverTemplate(options: ResolvedChartOptions): string {
   return `<b>%{fullData.name}</b><br>${options.xLabel} %{x}<br>${options.yLabel} %{y:.4f}<extra></extra>`;
 }
 
-/** The plotly.js figure: one line with point markers per series ('-o', as the course plots), a legend, the titles. */
+/** plotly.js's default colors, in its order: given explicitly where bands would shift them. */
+const PLOTLY_COLORWAY = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+
+/** '#1f77b4' at opacity 0.2, for a band's fill. */
+function translucent(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
+  return `rgba(${r}, ${g}, ${b}, 0.2)`;
+}
+
+/**
+ * The band of one series as two traces: its low edge, then its high edge filled down to the low one
+ * ('tonexty'); no legend entry or hover of their own, and toggled with their line (legendgroup).
+ */
+function bandTraces(line: Series, color: string) {
+  const edge = { type: 'scatter', mode: 'lines', x: seriesX(line), line: { width: 0, color }, showlegend: false, hoverinfo: 'skip', legendgroup: line.name };
+  return [
+    { ...edge, name: `${line.name} low`, y: line.band!.low },
+    { ...edge, name: `${line.name} high`, y: line.band!.high, fill: 'tonexty', fillcolor: translucent(color) },
+  ];
+}
+
+/**
+ * The plotly.js figure: one line with point markers per series ('-o', as the course plots), a legend, the titles.
+ * Series with a band get it first (so the lines are drawn over the bands), and then every line its color explicitly.
+ */
 export function plotlyFigure(series: readonly Series[], options: ResolvedChartOptions) {
   const ticks = wholeNumberTicks(series);
   const hovertemplate = hoverTemplate(options);
+  const banded = series.some((line) => line.band);
+  const colorOf = (index: number) => PLOTLY_COLORWAY[index % PLOTLY_COLORWAY.length];
+  const lines = series.map((line, index) => ({
+    type: 'scatter', mode: 'lines+markers', name: line.name, x: seriesX(line), y: line.y, hovertemplate,
+    ...(banded ? { line: { color: colorOf(index) }, marker: { color: colorOf(index) }, legendgroup: line.name } : {}),
+  }));
+  const bands = series.flatMap((line, index) => (line.band ? bandTraces(line, colorOf(index)) : []));
   return {
-    data: series.map((line) => ({
-      type: 'scatter', mode: 'lines+markers', name: line.name, x: seriesX(line), y: line.y, hovertemplate,
-    })),
+    data: [...bands, ...lines] as Record<string, unknown>[],
     layout: {
       title: { text: options.title },
       xaxis: { title: { text: options.xLabel }, ...(ticks ? { tickvals: ticks } : {}), ...(options.xScale === 'log' ? { type: 'log' } : {}) },

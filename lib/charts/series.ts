@@ -8,6 +8,11 @@ export interface Series {
   y: number[];
   /** Where each value goes on the x axis, as long as `y`. Defaults to `0, 1, ..., y.length - 1` (epochs). */
   x?: number[];
+  /**
+   * A shaded band around the line, `low[i]` to `high[i]` at `x[i]`, each as long as `y`: the spread
+   * of the runs whose mean `y` is (`curves` of a run with seeds gives their min and max).
+   */
+  band?: { low: number[]; high: number[] };
 }
 
 /** One point of one series, the row shape Observable Plot draws from. */
@@ -35,7 +40,7 @@ export function validateSeries(series: readonly Series[]): void {
     throw new Error('A chart needs at least one series; got none. Pass e.g. [{ name: \'SGD\', y: accuracies }].');
   }
   const names = new Set<string>();
-  for (const { name, x, y } of series) {
+  for (const { name, x, y, band } of series) {
     if (typeof name !== 'string' || name === '') {
       throw new Error(`Every series needs a non-empty name for the legend; got ${JSON.stringify(name)}.`);
     }
@@ -50,7 +55,27 @@ export function validateSeries(series: readonly Series[]): void {
           'or omit x to use 0, 1, 2, ...');
       }
     }
+    if (band !== undefined) checkBand(name, band, y.length);
   }
+}
+
+function checkBand(name: string, band: { low: number[]; high: number[] }, length: number): void {
+  for (const edge of ['low', 'high'] as const) {
+    checkValues(`${name}'s band`, 'y', band?.[edge]);
+    if (band[edge].length !== length) {
+      throw new Error(`Series "${name}" has a band with ${band[edge].length} ${edge} values but ${length} y values: give one of each per y.`);
+    }
+  }
+}
+
+/** The band of every series that has one, as rows `{ name, x, low, high }` for Observable Plot's area mark. */
+export function bandPoints(series: readonly Series[]): { name: string; x: number; low: number; high: number }[] {
+  return series.flatMap((line) => {
+    if (!line.band) return [];
+    const x = seriesX(line);
+    const { low, high } = line.band;
+    return line.y.map((_, i) => ({ name: line.name, x: x[i], low: low[i], high: high[i] }));
+  });
 }
 
 /** The x values of a series: its own, or 0..n-1. */

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { ChartOptions, ResolvedChartOptions, resolveChartOptions } from './options';
-import { Series, seriesPoints, validateSeries, wholeNumberTicks } from './series';
+import { bandPoints, Series, seriesPoints, validateSeries, wholeNumberTicks } from './series';
 
 type PlotModule = typeof import('@observablehq/plot');
 
@@ -129,6 +129,8 @@ function render(Plot: PlotModule, document: Document, series: readonly Series[],
     y: { label: options.yLabel, labelAnchor: 'center', labelArrow: 'none', grid: true, domain: options.yDomain },
     color: { type: 'categorical', domain: names },
     marks: [
+      // A series' band (the spread of its seeds), under the lines, in the line's color.
+      Plot.areaY(bandPoints(series), { x: 'x', y1: 'low', y2: 'high', z: 'name', fill: 'name', fillOpacity: 0.2 }),
       Plot.line(points, { x: 'x', y: 'y', z: 'name', stroke: 'name' }),
       // NaN values (a diverged run) are left out here as they leave a gap in the line.
       Plot.dot(points.filter((point) => !Number.isNaN(point.y)), { x: 'x', y: 'y', fill: 'name', r: MARKER_RADIUS }),

@@ -25,7 +25,7 @@ import type { WeightSnapshots } from '../landscape/snapshots';
 import { MNIST_SHA256 } from '../data';
 import type { CourseSettings } from '../settings';
 import type { History } from '../training/history';
-import { resultFields, type ExperimentSpec } from './spec';
+import { resultFields, runSettings, type ExperimentSpec } from './spec';
 
 /**
  * Bump when the stored format or the training semantics change. 4: Keras's renormalizing loss
@@ -101,7 +101,8 @@ export function defaultCacheDir(): string {
 const said = new Set<string>();
 
 /** What the result of `spec` under `settings` on `backend` depends on. */
-export function cacheKeyFields(spec: ExperimentSpec, settings: CourseSettings, backend: string): Record<string, unknown> {
+export function cacheKeyFields(spec: ExperimentSpec, sweepSettings: CourseSettings, backend: string): Record<string, unknown> {
+  const settings = runSettings(spec, sweepSettings); // a seed run of seed 1 is the plain run of seed 1
   return {
     format: CACHE_FORMAT,
     library: LIBRARY_VERSION,

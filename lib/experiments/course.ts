@@ -31,6 +31,7 @@ export const COURSE_EXPERIMENTS: Readonly<Record<'optimizers' | 'schedules' | 'r
     { label: 'Early Stopping', optimizer: 'Adam', earlyStopping: { monitor: 'val_loss', patience: 0 } },
     { label: 'Dropout', optimizer: 'Adam', dropout: 0.2 },
     { label: 'Dropout (hidden only)', optimizer: 'Adam', dropout: 0.2, outputDropout: false },
+    { label: 'AdamW', optimizer: 'AdamW' },
   ],
 };
 

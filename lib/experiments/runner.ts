@@ -23,6 +23,7 @@ import type { History } from '../training/history';
 import { stdoutSink, type OutputSink } from '../training/progress';
 import { ResultsCache, cacheKey, cacheKeyFields } from './cache';
 import { maxRunsAtOnce, shouldShareCores } from './schedule';
+import { expandSeeds } from './seeds';
 import { runExperiment, type ExperimentSpec } from './spec';
 import { sweepChart, type SweepChart } from './live-sweep';
 import { stoppedAt, SweepEpochs, sweepInterrupted } from './sweep-interrupt';
@@ -49,6 +50,12 @@ export interface RunExperimentsOptions extends Partial<CourseSettings> {
    * Defaults to on (metric `'val_acc'`) inside a tslab kernel when `verbose` is 1, else off.
    */
   liveChart?: LiveChartOptions | false;
+  /**
+   * Train every configuration without `seeds` of its own once per seed, e.g. `[1, 2, 3]`; each comes
+   * back as the mean over its seeds with each seed's history in `seeds` (see seeds.ts), which
+   * `curves` draws as a line in a band. Defaults to one run with the settings' seed.
+   */
+  seeds?: number[];
 }
 
 /** Splits one run's output into whole lines and the line being redrawn (its progress bar). */
@@ -286,13 +293,17 @@ async function train(
 
 /**
  * Trains every experiment (or takes it from the cache) and returns the
- * histories keyed by label, in the order of `specs`.
+ * histories keyed by label, in the order of `configurations`; one with seeds trains once per seed
+ * and returns their mean, each seed's history in its `seeds`.
  *
  * Jupyter's Interrupt (the kernel's `kernelInterrupt` event) stops it at once and it rejects with a
- * `TrainingInterrupted` whose `kept.runs` (also `interrupted().runs`) holds every run by label:
- * finished runs whole (and in the cache), the others with the epochs they finished.
+ * `TrainingInterrupted` whose `kept.runs` (also `interrupted().runs`) holds every run by label
+ * (a seed's as "Adam (seed 2)"): finished runs whole (and in the cache), the others with the epochs they finished.
  */
-export async function runExperiments(specs: ExperimentSpec[], options: RunExperimentsOptions = {}): Promise<Record<string, History>> {
+export async function runExperiments(configurations: ExperimentSpec[], options: RunExperimentsOptions = {}): Promise<Record<string, History>> {
+  checkLabels(configurations);
+  // From here on, `specs` are the runs: a configuration with seeds is one run per seed.
+  const { runs: specs, combine } = expandSeeds(configurations, options.seeds);
   checkLabels(specs);
   const defaults = courseSettings();
   const settings: CourseSettings = {
@@ -371,5 +382,5 @@ export async function runExperiments(specs: ExperimentSpec[], options: RunExperi
     stopListening();
     endOutput();
   }
-  return Object.fromEntries(specs.map((spec, index) => [spec.label, histories[index]!]));
+  return combine(histories.map((history) => history!));
 }

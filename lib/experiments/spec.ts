@@ -43,6 +43,13 @@ export interface ExperimentSpec {
   /** Keras's EarlyStopping with these options. Defaults to none. */
   earlyStopping?: EarlyStoppingOptions;
   /**
+   * Train this configuration once per seed and return the mean with each seed's history (see
+   * seeds.ts). Defaults to the `runExperiments` call's `seeds`, else one run with the settings' seed.
+   */
+  seeds?: number[];
+  /** The seed of this one run (initial weights and shuffling), instead of the settings' seed; `seeds` sets it. */
+  seed?: number;
+  /**
    * Keep the weights at the start and after the epochs `snapshotEpochs` picks, in the history's
    * `snapshots` (and in the results cache, 0.4 MB each): the landscape notebook draws the paths with
    * them. Changes nothing in the training, so it is not part of the cache key; a cached run without
@@ -51,8 +58,12 @@ export interface ExperimentSpec {
   snapshots?: boolean;
 }
 
-/** The fields of a spec that change its result, in a fixed order (the label is left out). */
-export function resultFields(spec: ExperimentSpec): Omit<ExperimentSpec, 'label'> {
+/**
+ * The fields of a spec that change its result, in a fixed order (the label is left out, and the
+ * seed, which the cache key holds among the settings: see {@link runSettings}; and `snapshots`,
+ * which changes nothing in the training).
+ */
+export function resultFields(spec: ExperimentSpec): Omit<ExperimentSpec, 'label' | 'seeds' | 'seed' | 'snapshots'> {
   return {
     optimizer: spec.optimizer ?? 'SGD',
     l2: spec.l2 ?? 0,
@@ -61,6 +72,11 @@ export function resultFields(spec: ExperimentSpec): Omit<ExperimentSpec, 'label'
     schedule: spec.schedule,
     earlyStopping: spec.earlyStopping,
   };
+}
+
+/** The settings one run trains with: the sweep's, with the run's own seed where it has one. */
+export function runSettings(spec: ExperimentSpec, settings: CourseSettings): CourseSettings {
+  return spec.seed === undefined ? settings : { ...settings, seed: spec.seed };
 }
 
 function optimizerFor(spec: OptimizerSpec | undefined): tf.Optimizer {
@@ -82,8 +98,9 @@ export type EpochListener = (epoch: number, logs: EpochLogs, seconds: number) =>
  * with a `TrainingInterrupted`; once training, `fit` hears the Interrupt itself.
  */
 export async function runExperiment(
-  spec: ExperimentSpec, settings: CourseSettings, output?: OutputSink, onEpochEnd?: EpochListener, stop?: AbortSignal,
+  spec: ExperimentSpec, sweepSettings: CourseSettings, output?: OutputSink, onEpochEnd?: EpochListener, stop?: AbortSignal,
 ): Promise<History> {
+  const settings = runSettings(spec, sweepSettings);
   const data = await loadMnist({ dataset: settings.dataset, trainSamples: settings.trainSamples, testSamples: settings.testSamples });
   if (stop?.aborted) {
     tf.dispose([data.xTrain, data.yTrain, data.xTest, data.yTest]);

@@ -49,7 +49,8 @@ export function updateMoments(
   updateMovingAverage(v, tf.square(gradient), beta2);
 }
 
-interface AdamStep {
+/** What Adam computes once per step for every variable's update (AdamW reuses it). */
+export interface AdamStep {
   moments: MomentDecayRates;
   /** eta_T = eta * sqrt(1 - beta2^T) / (1 - beta1^T). */
   stepSize: tf.Scalar;
@@ -81,11 +82,12 @@ export class Adam extends DescentOptimizer<AdamStep> {
   readonly beta2: number;
   readonly epsilon: number;
 
-  constructor({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 }: AdamOptions = {}) {
-    super('Adam', learningRate, ['m', 'v']);
-    this.beta1 = checkHyperparameter('Adam', 'beta1', beta1, 'decayRate');
-    this.beta2 = checkHyperparameter('Adam', 'beta2', beta2, 'decayRate');
-    this.epsilon = checkHyperparameter('Adam', 'epsilon', epsilon, 'positive');
+  /** @param label The name in messages: `'Adam'`, or `'AdamW'` for the subclass. */
+  constructor({ learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 }: AdamOptions = {}, label = 'Adam') {
+    super(label, learningRate, ['m', 'v']);
+    this.beta1 = checkHyperparameter(label, 'beta1', beta1, 'decayRate');
+    this.beta2 = checkHyperparameter(label, 'beta2', beta2, 'decayRate');
+    this.epsilon = checkHyperparameter(label, 'epsilon', epsilon, 'positive');
   }
 
   /** eta_T = eta * sqrt(1 - beta2^T) / (1 - beta1^T), in float64. */

@@ -1,4 +1,4 @@
-/** The seven optimizers of the course, their parts, and `makeOptimizer`. */
+/** The seven optimizers of the course, AdamW, their parts, and `makeOptimizer`. */
 export { DescentOptimizer, FusedUpdate } from './base';
 export { checkHyperparameter, HyperparameterRange } from './hyperparameters';
 export { applyAdaptiveStep, DecayRate, updateMovingAverage } from './parts';
@@ -8,5 +8,8 @@ export { Nesterov, nesterov } from './nesterov';
 export { RMSprop, rmsprop, RMSpropOptions } from './rmsprop';
 export { Adagrad, adagrad, AdagradOptions } from './adagrad';
 export { Adam, adam, AdamOptions, updateMoments } from './adam';
+export { AdamW, adamw, AdamWOptions } from './adamw';
 export { NAdam, nadam, NAdamOptions, MOMENTUM_SCHEDULE_DECAY, scheduledMomentum } from './nadam';
-export { makeOptimizer, OPTIMIZER_NAMES, OptimizerName, OptimizerOptions } from './make-optimizer';
+export {
+  ALL_OPTIMIZER_NAMES, AnyOptimizerName, makeOptimizer, OPTIMIZER_NAMES, OptimizerName, OptimizerOptions,
+} from './make-optimizer';

@@ -12,7 +12,8 @@ export type CurveMetric = Extract<keyof HistorySeries, string>;
 
 /**
  * One chart line per run: `metric` of each run's history, epoch by epoch, named by the run's label.
- * Pass the result to `showChart`.
+ * A run trained for several seeds is drawn as their mean in a band from the lowest to the highest
+ * seed at each epoch. Pass the result to `showChart`.
  *
  * @throws Error naming the run when one has no values for `metric` (e.g. 'val_acc' of a run trained
  *   without validation data), rather than an empty line.
@@ -25,8 +26,20 @@ export function curves(runs: Record<string, History>, metric: CurveMetric): Seri
       throw new Error(`curves: run "${name}" has no "${metric}" values (it has ${keys || 'none'}); ` +
         'pick one of those, or train it with validationData for val_loss and val_acc.');
     }
-    return { name, y };
+    return run.seeds ? { name, y, band: seedBand(run.seeds, metric, y.length) } : { name, y };
   });
+}
+
+/**
+ * The spread of a run's seeds: the lowest and the highest seed at each epoch (min-max, not a
+ * standard deviation: with three seeds every seed's curve lies inside the band, which a reader can check).
+ */
+function seedBand(seeds: NonNullable<History['seeds']>, metric: CurveMetric, epochs: number): { low: number[]; high: number[] } {
+  const at = (epoch: number) => seeds.map(({ history }) => history.history[metric]?.[epoch] ?? NaN);
+  return {
+    low: Array.from({ length: epochs }, (_, epoch) => Math.min(...at(epoch))),
+    high: Array.from({ length: epochs }, (_, epoch) => Math.max(...at(epoch))),
+  };
 }
 
 /** How `finalFigures` lays out its table. */

@@ -34,6 +34,11 @@ export interface History {
   stopReason?: string;
   /** Set when the loss turned NaN or infinite; the epochs before it are kept. */
   divergence?: Divergence;
+  /**
+   * Set on a configuration trained for several seeds (`runExperiments` with `seeds`): each seed's
+   * own history; the fields above are then their mean (see lib/experiments/seeds.ts).
+   */
+  seeds?: { seed: number; history: History }[];
   /** The weights at a few epochs, when the run was asked to keep them (`ExperimentSpec.snapshots`). */
   snapshots?: WeightSnapshots;
 }

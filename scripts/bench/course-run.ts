@@ -1,5 +1,5 @@
 /**
- * Trains the whole course sweep (14 runs, 50 epochs, all the data, no results
+ * Trains the whole course sweep (15 runs, 50 epochs, all the data, no results
  * cache) through `runExperiments` over every core, and prints one JSON line:
  * wall time, peak resident memory, and each run's epoch times (min, median,
  * max; every epoch of the L2 run, whose slowest epoch is a target). `npm run bench --
@@ -7,7 +7,7 @@
  *
  *     node build/scripts/bench/course-run.js [--quick]
  *
- * `--quick` trains the same 14 runs for 2 epochs on 2,000 + 500 samples. Each
+ * `--quick` trains the same 15 runs for 2 epochs on 2,000 + 500 samples. Each
  * run's Keras log goes to stderr with its label in front.
  */
 import { mkdtempSync, rmSync } from 'node:fs';

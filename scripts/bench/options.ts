@@ -4,7 +4,7 @@
  * | flag          | meaning                                                              | default |
  * |---------------|----------------------------------------------------------------------|---------|
  * | `--quick`     | smoke run: 2,000 + 500 samples, 2 repetitions (used by the test)     | off     |
- * | `--course`    | also train the real 14-run sweep and measure its wall time and peak memory (15-30 min) | off |
+ * | `--course`    | also train the real 15-run sweep and measure its wall time and peak memory (15-30 min) | off |
  * | `--json`      | print one JSON object instead of the table                           | off     |
  * | `--reps N`    | timed epochs per configuration; medians are quoted                    | 5 (2 with `--quick`) |
  * | `--no-torch`  | skip the PyTorch comparison even when torch imports                   | off     |

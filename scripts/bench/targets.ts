@@ -29,7 +29,7 @@ export interface TargetCheck {
 export const L2_OVER_ADAM = 1.3;
 /** Library epoch over PyTorch's (1 thread, same network, data and batch), for SGD and for Adam. */
 export const OVER_TORCH = 1.5;
-/** The 14-run sweep of the three notebooks, 50 epochs each, over the cores. */
+/** The 15-run sweep of the three notebooks, 50 epochs each, over the cores. */
 export const COURSE_WALL_MINUTES = 15;
 /** Peak resident memory of that sweep. */
 export const COURSE_PEAK_MIB = 2048;
