@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { prepareJupyter } from '../scripts/jupyter/notebook-runner';
 import { projectRoot } from '../scripts/jupyter/paths';
-import { kernelName } from '../scripts/register-kernel';
+import { kernelName, kernelSpec } from '../scripts/register-kernel';
 import { DELIMITER, RawKernelClient, startKernelProcess, writeConnectionFile, type ConnectionInfo } from './support/raw-kernel';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-auth-'));
@@ -97,6 +97,42 @@ describe('the kernel authenticates every message (raw ZeroMQ against the real ke
     assert.match(kernel.output(), /wrong signature \(control\)/);
   });
 
+  it('gives another local user, who can read IOPub (ZeroMQ PUB has no access control) but has no key, no signature to use', async () => {
+    const attacker = new RawKernelClient({ ...info, key: 'a-guess' });
+    try {
+      // Until the attacker's subscription is active (ZeroMQ drops what a subscriber joins late for).
+      for (let joined = false; !joined; ) {
+        const ping = client.request('kernel_info_request');
+        await client.send(ping.frames);
+        await client.replyTo(ping.msgId);
+        joined = await attacker.waitUntil(() => attacker.messagesFor(ping.msgId).length > 0, 2000);
+      }
+      const forged = attacker.request('execute_request', { code: '(globalThis as any).intruder = true', silent: false, stop_on_error: true });
+      await attacker.send(forged.frames);
+      const after = client.request('kernel_info_request');
+      await client.send(after.frames);
+      await client.replyTo(after.msgId);
+      const idle = () => attacker.messagesFor(after.msgId).some((m) => m.content.execution_state === 'idle');
+      assert.ok(await attacker.waitUntil(idle), 'the attacker saw the kernel go idle after its forgery');
+      // Whatever looks like a signature in what the attacker read, it tries.
+      const candidates = new Set(attacker.receivedText.join('\n').match(/[0-9a-f]{64}/g) ?? []);
+      const published = candidates.has(client.sign(forged.frames.slice(2)));
+      for (const candidate of candidates) await attacker.send([forged.frames[0]!, Buffer.from(candidate), ...forged.frames.slice(2)]);
+      // A valid request behind them on the attacker's own connection: once it is answered, they were handled.
+      const flush = client.request('kernel_info_request');
+      await attacker.send(flush.frames);
+      await attacker.replyTo(flush.msgId);
+      const check = client.request('execute_request', { code: 'console.log(typeof (globalThis as any).intruder)', silent: false, stop_on_error: true });
+      await client.send(check.frames);
+      await client.replyTo(check.msgId);
+      const printed = client.messagesFor(check.msgId).filter((m) => m.header.msg_type === 'stream').map((m) => m.content.text).join('');
+      assert.equal(printed.trim(), 'undefined', 'the forged cell never ran');
+      assert.ok(!published, 'the valid signature of the forged message was not published');
+    } finally {
+      attacker.close();
+    }
+  });
+
   it('refuses a replayed message: the same valid frames are handled once', async () => {
     const once = client.request('execute_request', { code: '(globalThis as any).runs = ((globalThis as any).runs ?? 0) + 1', silent: false, stop_on_error: true });
     await client.send(once.frames);
@@ -137,6 +173,7 @@ describe('the kernel authenticates every message (raw ZeroMQ against the real ke
 
   it('stays responsive through a flood of 10,000 bad messages, and logs a few lines about them', async (t) => {
     const linesBefore = kernel.output().split('\n').length;
+    const messagesBefore = client.receivedText.length;
     const started = process.hrtime.bigint();
     for (let i = 0; i < 10_000; i++) {
       const bad = client.request('execute_request', { code: `process.exit(${i})` });
@@ -151,10 +188,11 @@ describe('the kernel authenticates every message (raw ZeroMQ against the real ke
     const result = client.messagesFor(good.msgId).find((m) => m.header.msg_type === 'execute_result');
     assert.equal((result?.content.data as Record<string, string>)['text/plain'], '2');
     assert.ok(kernel.output().split('\n').length - linesBefore <= 3, `the log grew by a few lines at most:\n${kernel.output()}`);
+    assert.ok(client.receivedText.length - messagesBefore <= 5, 'the bad messages caused no messages (the good one: busy, input, result, reply, idle)');
   });
 
-  it('never writes the key or a valid signature to its output, nor a stack trace', () => {
-    const output = kernel.output();
+  it('never writes the key or a valid signature to its log or to IOPub, nor a stack trace', () => {
+    const output = kernel.output() + client.receivedText.join('\n');
     assert.ok(!output.includes(info.key), 'the key is not in the kernel\'s stdout or stderr');
     for (const signature of client.signatures) assert.ok(!output.includes(signature), `a valid signature is in the kernel's output:\n${output}`);
     assert.doesNotMatch(output, /Unhandled|Error:|\n\s+at /, 'refusals are one-line notes, not errors');
@@ -181,27 +219,33 @@ describe('the kernel refuses to start unprotected', () => {
     return kernel.output();
   }
 
-  it('a connection file asking for 0.0.0.0 (reachable from other machines), unless that is allowed explicitly', async () => {
-    const output = await startAndFail({ ip: '0.0.0.0' });
-    assert.match(output, /will not start: the connection file asks to listen on 0\.0\.0\.0.*use 127\.0\.0\.1.*DESCENT_LAB_KERNEL_ALLOW_REMOTE=1/);
-  });
-
-  it('a connection file without a key, or with an unknown signature scheme', async () => {
-    assert.match(await startAndFail({ key: '' }), /will not start: the connection file has no key/);
-    assert.match(await startAndFail({ signature_scheme: 'hmac-nonsense' }), /will not start: unknown signature_scheme 'hmac-nonsense'/);
+  it('a connection file asking for 0.0.0.0 (reachable from other machines), without a key, or with an unknown signature scheme', async () => {
+    // Three kernels at once: each spends its start-up (seconds) loading TypeScript before it reads the file.
+    const [anyAddress, noKey, unknownScheme] = await Promise.all([
+      startAndFail({ ip: '0.0.0.0' }),
+      startAndFail({ key: '' }),
+      startAndFail({ signature_scheme: 'hmac-nonsense' }),
+    ]);
+    assert.match(anyAddress, /will not start: the connection file asks to listen on 0\.0\.0\.0.*use 127\.0\.0\.1.*DESCENT_LAB_KERNEL_ALLOW_REMOTE=1/);
+    assert.match(noKey, /will not start: the connection file has no key/);
+    assert.match(unknownScheme, /will not start: unknown signature_scheme 'hmac-nonsense'/);
   });
 });
 
 describe('the connection files Jupyter writes for the kernel (jupyter_client)', () => {
   it('are mode 0600 in a 0700 folder, and the ipc transport (Unix sockets in that folder) works', () => {
     const python = prepareJupyter();
+    // This checkout's kernel spec, first on Jupyter's path (the user-wide one may point elsewhere).
+    const data = path.join(dir, 'jupyter-data');
+    fs.mkdirSync(path.join(data, 'kernels', kernelName), { recursive: true });
+    fs.writeFileSync(path.join(data, 'kernels', kernelName, 'kernel.json'), JSON.stringify(kernelSpec()));
     const session = spawnSync(python, [path.join(projectRoot, 'test', 'support', 'kernel_files.py'), kernelName, dir], {
       encoding: 'utf8',
-      env: { ...process.env, JUPYTER_RUNTIME_DIR: path.join(dir, 'runtime') },
+      env: { ...process.env, JUPYTER_PATH: data, JUPYTER_RUNTIME_DIR: path.join(dir, 'runtime') },
       timeout: 300_000,
     });
     assert.equal(session.status, 0, `kernel_files.py failed:\n${session.stderr.slice(-3000)}`);
-    const record = JSON.parse(session.stdout) as { transport: string; file_mode: string; dir_mode: string; reply: string; result: string; ipc_modes?: string[] }[];
+    const record = JSON.parse(session.stdout) as { transport: string; file_mode: string; dir_mode: string; reply: string; result: string }[];
     for (const run of record) {
       assert.equal(run.file_mode, '0o600', `${run.transport}: the connection file is the user's alone`);
       assert.equal(run.dir_mode, '0o700', `${run.transport}: so is the runtime folder`);

@@ -178,27 +178,46 @@ class RefusalLog {
   }
 }
 
+/**
+ * Reads and checks the connection file; on a problem writes one line saying why and what to do,
+ * and ends the process (Jupyter then reports that the kernel died). Returns the key's authenticator.
+ */
+function loadConnection(configPath) {
+  try {
+    const info = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+    const algorithm = checkConnection(info);
+    if (fs.statSync(configPath).mode & 0o077) {
+      serverLog(`[descent-lab kernel] warning: other users may read the connection file ${configPath} and so its key; Jupyter writes it with mode 0600\n`);
+    }
+    return new MessageAuthenticator(info.key, algorithm);
+  } catch (error) {
+    const reason = error instanceof UnsafeConnectionError ? error.message : `cannot read the connection file ${configPath}: ${error.message}`;
+    serverLog(`[descent-lab kernel] will not start: ${reason}\n`);
+    process.exit(1);
+  }
+}
+
+/** The value of tslab's `--config-path` option in `argv`, if any. */
+function configPathArgument(argv) {
+  const index = argv.indexOf('--config-path');
+  if (index >= 0) return argv[index + 1];
+  return argv.find((arg) => arg.startsWith('--config-path='))?.slice('--config-path='.length);
+}
+
 /** @param {{ jupyter: any }} tslab */
 function apply(tslab) {
   const { ZmqServer } = tslab.jupyter;
   if (ZmqServer.authenticatesMessages) return;
+  // Check the connection file at once, not after the seconds tslab spends loading TypeScript.
+  const configPath = configPathArgument(process.argv);
+  if (configPath) loadConnection(configPath);
 
   tslab.jupyter.ZmqServer = class AuthenticatingServer extends ZmqServer {
     static authenticatesMessages = true;
 
-    async init() {
-      try {
-        const info = JSON.parse(fs.readFileSync(this.configPath, 'utf8'));
-        const algorithm = checkConnection(info);
-        if (fs.statSync(this.configPath).mode & 0o077) {
-          serverLog(`[descent-lab kernel] warning: other users may read the connection file ${this.configPath} and so its key; Jupyter writes it with mode 0600\n`);
-        }
-        this.authenticator = new MessageAuthenticator(info.key, algorithm);
-        this.refusals = new RefusalLog();
-      } catch (error) {
-        serverLog(`[descent-lab kernel] will not start: ${error instanceof UnsafeConnectionError ? error.message : `cannot read the connection file ${this.configPath}: ${error.message}`}\n`);
-        process.exit(1);
-      }
+    init() {
+      this.authenticator = loadConnection(this.configPath);
+      this.refusals = new RefusalLog();
       return super.init();
     }
 

@@ -1,6 +1,7 @@
-"""Starts the kernel through jupyter_client's KernelManager, as Jupyter's server (and so a
-JupyterHub user's server) does, once over TCP and once over the ipc transport (Unix sockets), and
-records for each the modes of the connection file and its folder, and whether a cell ran.
+"""Starts the kernel as Jupyter's server (and so a JupyterHub user's server) does - a
+MultiKernelManager whose connection files go to the runtime folder that jupyter_core's JupyterApp
+makes - once over TCP and once over the ipc transport (Unix sockets next to the connection file),
+and records for each the modes of the connection file and its folder, and whether a cell ran.
 
 Usage: python3 kernel_files.py KERNEL_NAME CWD    (JUPYTER_RUNTIME_DIR chooses where the files go)
 Prints a JSON list: [{"transport", "file_mode", "dir_mode", "reply", "result"}, ...]
@@ -11,16 +12,21 @@ import os
 import stat
 import sys
 
-from jupyter_client.manager import KernelManager
+from jupyter_client.multikernelmanager import MultiKernelManager
+from jupyter_core.application import JupyterApp
+from traitlets.config import Config
 
 from kernel_wire import follow_request
 
-TIMEOUT = 300
+TIMEOUT = 120
 
 
 def run(kernel_name, cwd, transport):
-    manager = KernelManager(kernel_name=kernel_name, transport=transport)
-    manager.start_kernel(cwd=cwd)
+    # What jupyter_server's ServerApp and the classic NotebookApp do: connection_dir=self.runtime_dir.
+    kernels = MultiKernelManager(connection_dir=JupyterApp().runtime_dir,
+                                 config=Config({'KernelManager': {'transport': transport}}))
+    kernel_id = kernels.start_kernel(kernel_name=kernel_name, cwd=cwd)
+    manager = kernels.get_kernel(kernel_id)
     try:
         file = manager.connection_file
         record = {
@@ -31,13 +37,12 @@ def run(kernel_name, cwd, transport):
         client = manager.client()
         client.start_channels()
         client.wait_for_ready(timeout=TIMEOUT)
-        msg_id = client.execute('6 * 7')
+        msg_id = client.execute('console.log(6 * 7)')
         outputs = []
         replies = []
         follow_request(client, msg_id, TIMEOUT, lambda msg, own: own and outputs.append(msg), replies.append)
         record['reply'] = replies[0]['content']['status']
-        record['result'] = next(
-            (msg['content']['data']['text/plain'] for msg in outputs if msg['msg_type'] == 'execute_result'), None)
+        record['result'] = ''.join(msg['content']['text'] for msg in outputs if msg['msg_type'] == 'stream').strip()
         client.stop_channels()
         return record
     finally:

@@ -70,6 +70,8 @@ export class RawKernelClient {
   readonly iopub = new zmq.Subscriber();
   /** Every signature this client computed (valid ones): none may ever appear in the kernel's output. */
   readonly signatures = new Set<string>();
+  /** The text of every message received (replies and IOPub), for tests that look for leaks. */
+  readonly receivedText: string[] = [];
   /** Messages received, by the msg_id of their parent request. */
   private readonly received = new Map<string, KernelMessage[]>();
   private readonly waiters = new Set<() => void>();
@@ -114,6 +116,20 @@ export class RawKernelClient {
     return this.received.get(msgId) ?? [];
   }
 
+  /** Waits until `done()` holds, checking after each message received; false after `waitMs`. */
+  async waitUntil(done: () => boolean, waitMs = REPLY_DEADLINE_MS): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    while (!done()) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 1000));
+        this.waiters.add(() => (clearTimeout(timer), resolve()));
+      });
+    }
+    return true;
+  }
+
   /** Waits for request `msgId`'s reply and its idle status; returns the reply. */
   async replyTo(msgId: string): Promise<KernelMessage> {
     const reply = await this.waitForReply(msgId, REPLY_DEADLINE_MS);
@@ -137,19 +153,13 @@ export class RawKernelClient {
 
   /** The reply to `msgId` once its idle status has come too, or undefined after `waitMs`. */
   private async waitForReply(msgId: string, waitMs: number): Promise<KernelMessage | undefined> {
-    const deadline = Date.now() + waitMs;
-    for (;;) {
+    const reply = () => {
       const messages = this.messagesFor(msgId);
       const idle = messages.some((m) => m.header.msg_type === 'status' && m.content.execution_state === 'idle');
-      const reply = messages.find((m) => m.header.msg_type.endsWith('_reply'));
-      if (idle && reply) return reply;
-      const left = deadline - Date.now();
-      if (left <= 0) return undefined;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 1000));
-        this.waiters.add(() => (clearTimeout(timer), resolve()));
-      });
-    }
+      return idle ? messages.find((m) => m.header.msg_type.endsWith('_reply')) : undefined;
+    };
+    await this.waitUntil(() => reply() !== undefined, waitMs);
+    return reply();
   }
 
   close(): void {
@@ -160,7 +170,9 @@ export class RawKernelClient {
     try {
       for await (const frames of socket) {
         const delimiter = frames.findIndex((frame) => frame.toString() === DELIMITER);
-        const [header, parent, , content] = frames.slice(delimiter + 2, delimiter + 6).map((frame) => JSON.parse(frame.toString()));
+        const parts = frames.slice(delimiter + 2, delimiter + 6).map((frame) => frame.toString());
+        this.receivedText.push(parts.join('\n'));
+        const [header, parent, , content] = parts.map((part) => JSON.parse(part));
         const message = { header, parent_header: parent, content } as KernelMessage;
         const parentId = message.parent_header.msg_id ?? '';
         this.received.set(parentId, [...this.messagesFor(parentId), message]);
