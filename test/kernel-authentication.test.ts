@@ -255,3 +255,44 @@ describe('the connection files Jupyter writes for the kernel (jupyter_client)', 
     assert.deepEqual(record.map((run) => run.transport), ['tcp', 'ipc']);
   });
 });
+
+describe('the authenticator and its log, in process', () => {
+  const adaptation = require(path.join(projectRoot, 'scripts', 'kernel', 'authenticate-messages.js')) as {
+    MessageAuthenticator: new (key: string) => { check(frames: Buffer[]): { refused?: string }; history: Set<string> };
+    RefusalLog: new (write: (line: string) => void, now: () => number) => { refused(channel: string, reason: string): void; summarize(): void };
+    HISTORY_SIZE: number;
+  };
+
+  it('remembers the last 2^16 accepted signatures, as jupyter_client does, forgetting the oldest tenth when full', () => {
+    const key = 'k';
+    const authenticator = new adaptation.MessageAuthenticator(key);
+    const signed = (i: number) => {
+      const parts = [JSON.stringify({ msg_type: 'kernel_info_request', msg_id: String(i) }), '{}', '{}', '{}'].map((part) => Buffer.from(part));
+      const hmac = crypto.createHmac('sha256', key);
+      for (const part of parts) hmac.update(part);
+      return [Buffer.from(DELIMITER), Buffer.from(hmac.digest('hex')), ...parts];
+    };
+    const first = signed(0);
+    assert.equal(authenticator.check(first).refused, undefined);
+    assert.equal(authenticator.check(first).refused, 'a signature already seen (replay)');
+    for (let i = 1; i <= adaptation.HISTORY_SIZE; i++) authenticator.check(signed(i));
+    assert.ok(authenticator.history.size <= adaptation.HISTORY_SIZE, 'bounded');
+    assert.equal(authenticator.check(first).refused, undefined, 'the oldest was forgotten');
+    assert.equal(authenticator.check(signed(adaptation.HISTORY_SIZE)).refused, 'a signature already seen (replay)', 'the newest is remembered');
+  });
+
+  it('logs the first refusal of each kind at once and the rest as one summary per 10 s', () => {
+    const lines: string[] = [];
+    let now = 0;
+    const log = new adaptation.RefusalLog((line) => lines.push(line), () => now);
+    log.refused('shell', 'wrong signature');
+    log.refused('shell', 'unsigned');
+    assert.equal(lines.length, 2);
+    log.refused('shell', 'wrong signature'); // the first repeat: a summary at once
+    for (let i = 0; i < 1000; i++) log.refused('shell', 'wrong signature');
+    assert.equal(lines.length, 3, 'a flood adds no line within 10 s');
+    now = 10_000;
+    log.summarize();
+    assert.match(lines.at(-1)!, /^\[descent-lab kernel\] refused more messages: 1000 wrong signature \(shell\); 1003 since start\n$/);
+  });
+});
