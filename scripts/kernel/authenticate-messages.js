@@ -41,7 +41,7 @@ const fs = require('node:fs');
 const DELIMITER = Buffer.from('<IDS|MSG>');
 /** How many accepted signatures are remembered (jupyter_client's digest_history_size). */
 const HISTORY_SIZE = 2 ** 16;
-/** At most one log line about refused messages per this many milliseconds. */
+/** At most one summary line about repeated refusals per this many milliseconds. */
 const LOG_INTERVAL_MS = 10_000;
 const ALLOW_REMOTE_VARIABLE = 'DESCENT_LAB_KERNEL_ALLOW_REMOTE';
 
@@ -231,7 +231,7 @@ function apply(tslab) {
         this.refusals.refused(sock === this.control ? 'control' : 'shell', checked.refused);
         return Promise.resolve();
       }
-      // tslab parses and checks the message again (now it cannot fail) and handles it.
+      // tslab parses and checks the message again (both now pass) and handles it.
       return super.handleShellMessage(sock, ...checked.frames);
     }
   };
