@@ -35,6 +35,7 @@ function tslabModules(tslabDir = ownTslabDir) {
 /** The adaptations, in the order they are applied. */
 const adaptations = [
   require('./kernel/harden-sockets'),
+  require('./kernel/authenticate-messages'),
   // Before cell-channel: it patches the handler class it finds, which must be tslab's own so that
   // cell-channel's subclass (which calls super) keeps its hooks for every request.
   require('./kernel/continue-after-errors'),

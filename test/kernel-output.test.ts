@@ -83,31 +83,40 @@ test('a send or receive during a bind throws on a stock socket; the launcher\'s 
   publisher.close();
 });
 
-/** How many of `messages` sends a subscriber gets when it starts reading only after they are all sent. */
+/**
+ * How many of `messages` sends a subscriber gets when it starts reading only after they are all sent.
+ * No step waits a fixed time (the machine may be loaded): the subscription is known to be active
+ * once a probe arrives, and the count ends at an end marker, sent again and again until it arrives
+ * (a publisher drops it too while its queue is full), which comes after every payload that got through.
+ */
 async function deliveredToLaggingSubscriber(zmq: Zmq, publisher: import('zeromq').Publisher, messages: number): Promise<number> {
   await publisher.bind('tcp://127.0.0.1:*');
   const subscriber = new zmq.Subscriber();
   subscriber.connect(publisher.lastEndpoint!);
   subscriber.subscribe();
-  await new Promise((resolve) => setTimeout(resolve, 300)); // let the subscription reach the publisher
+  const repeat = (text: string) => {
+    const send = () => publisher.send(text).catch(() => {});
+    send();
+    return setInterval(send, 50);
+  };
+  const probing = repeat('probe');
+  await subscriber.receive(); // a probe: from now on the publisher sends to this subscriber
+  clearInterval(probing);
   const payload = 'x'.repeat(4000); // a long log line; 20 MB in all, more than TCP buffers hold
   for (let i = 0; i < messages; i++) publisher.send(payload).catch(() => {});
+  const ending = repeat('end');
   let received = 0;
-  // Ends the loop once nothing has come for 2 s: every message that was going to arrive has arrived.
-  const closeWhenIdle = () => setTimeout(() => subscriber.close(), 2000);
-  let stop = closeWhenIdle();
   try {
-    for await (const _ of subscriber) {
-      clearTimeout(stop);
-      if (++received === messages) break;
-      stop = closeWhenIdle();
+    for await (const [frame] of subscriber) {
+      const text = frame.toString('latin1', 0, 5);
+      if (text === 'end') break;
+      if (text !== 'probe') received++;
     }
-  } catch {
-    // closed by the idle timer
+  } finally {
+    clearInterval(ending);
+    subscriber.close();
+    publisher.close();
   }
-  clearTimeout(stop);
-  if (!subscriber.closed) subscriber.close();
-  publisher.close();
   return received;
 }
 
