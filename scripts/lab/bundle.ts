@@ -45,6 +45,30 @@ const jupyterLabAssets: Plugin = {
   },
 };
 
+/**
+ * `await import('mathjax-full/js/mathjax')` of a CommonJS module gives, under webpack, a namespace
+ * with its named exports (`{ mathjax }`); esbuild's gives only `default`. For those dynamic imports
+ * (JupyterLab's MathJax plugin makes nine) this plugin substitutes an ES module that re-exports each
+ * name the CommonJS module has, found by loading it in Node at build time.
+ */
+const commonJsNamedExports: Plugin = {
+  name: 'commonjs-named-exports',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^mathjax-full\// }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      return { path: require.resolve(args.path, { paths: [args.resolveDir] }), namespace: 'commonjs-named' };
+    });
+    esbuild.onLoad({ filter: /.*/, namespace: 'commonjs-named' }, (args) => {
+      const names = Object.keys(require(args.path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      return {
+        contents: `import * as cjs from ${JSON.stringify(args.path)};\nexport const { ${names.join(', ')} } = cjs;\nexport default cjs;\n`,
+        resolveDir: path.dirname(args.path),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const assetLoaders = {
   '.png': 'file', '.gif': 'file', '.jpg': 'file', '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file',
   '.md': 'text', '.html': 'text',
@@ -116,9 +140,10 @@ async function bundleApp(): Promise<void> {
     logLevel: 'error',
     chunkNames: 'chunks/[name]-[hash]',
     assetNames: 'assets/[name]-[hash]',
-    plugins: [jupyterLabAssets],
+    plugins: [commonJsNamedExports, jupyterLabAssets],
     loader: assetLoaders,
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // MathJax (mathjax-full) looks for Node's `global` and `__dirname`, which webpack shims.
+    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis', __dirname: '"/"' },
     banner: { js: processShim },
   });
 }
