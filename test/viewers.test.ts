@@ -5,7 +5,9 @@
  * request left the machine. The viewers:
  *   1. the classic Notebook 6 (a real `jupyter notebook` server and kernel, driven in Chromium):
  *      Run All; re-run a chart cell, save, reload; an untrusted executed notebook opened;
- *   2. JupyterLab 4's renderer (OutputArea + RenderMimeRegistry), trusted and untrusted;
+ *   2. JupyterLab 4's renderer (OutputArea + RenderMimeRegistry), trusted and untrusted; and the
+ *      real JupyterLab 4 of `npm run lab` (scripts/lab/), a signed (trusted) and an unsigned
+ *      executed notebook, each opened by its URL;
  *   3. stock `jupyter nbconvert --to html`, of the notebook saved after the re-run and of one
  *      executed top to bottom;
  *   4. the project's own HTML export (executeNotebook);
@@ -26,8 +28,10 @@ import { ChartPosition, notebookChartPositions } from './support/chart-outputs';
 import { ChartSight, Layout, waitForCharts } from './support/chart-visibility';
 import * as classic from './support/classic-notebook';
 import { bundleJupyterLabRenderer, jupyterLabPage } from './support/jupyterlab-page';
+import { startLabSession } from './support/lab-session';
 import { NotebookServer, startNotebookServer } from './support/notebook-server';
 import { launchBrowser, OfflineContext, offlineContext } from './support/offline-browser';
+import type { LabServer } from '../scripts/lab/server';
 import { stockHtmlExport } from './support/stock-nbconvert';
 
 const name = '01-optimizers';
@@ -146,6 +150,32 @@ describe("2. JupyterLab 4's renderer (OutputArea, RenderMimeRegistry with the st
       await page.goto(`${pathToFileURL(file).href}${trusted ? '?trusted=1' : ''}`, { waitUntil: 'load' });
       await page.waitForSelector(`body[data-rendered="${trusted ? 'trusted' : 'untrusted'}"]`, { state: 'attached' });
       await assertCharts(t, page, 'jupyterlab', notebookChartPositions(executed.executedPath), trusted ? 'plotly' : 'any', offline);
+    });
+  }
+});
+
+describe('2b. the real JupyterLab 4 of `npm run lab` (its own plotly renderer draws untrusted charts too)', () => {
+  let lab: LabServer | undefined;
+  const trustedName = `${name}-executed.ipynb`;
+
+  before(async () => {
+    fs.copyFileSync(executed.executedPath, path.join(liveDir, trustedName));
+    // The user's notary, where the run that executed the notebook signed it: it opens trusted.
+    lab = await startLabSession(liveDir, env, { notary: 'user' });
+  }, slow);
+
+  after(async () => {
+    await lab?.stop();
+  });
+
+  for (const [trusted, file] of [[true, trustedName], [false, untrustedName]] as const) {
+    it(`${trusted ? 'trusted' : 'untrusted'}: every chart is an interactive Plotly chart`, slow, async (t) => {
+      const { page, offline } = await newPage();
+      // `reset`: a fresh workspace, so that only this notebook is open.
+      await page.goto(lab!.url(`lab/tree/${file}?reset`));
+      await page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
+      await page.locator(`[title^="Notebook ${trusted ? 'trusted' : 'not trusted'}"]`).waitFor({ state: 'attached' });
+      await assertCharts(t, page, 'jupyterlab', notebookChartPositions(path.join(liveDir, file)), 'plotly', offline);
     });
   }
 });

@@ -13,7 +13,11 @@ import { LabServer, startLabServer } from '../../scripts/lab/server';
 import { registerKernel } from '../../scripts/register-kernel';
 import { freePort } from './free-port';
 
-export async function startLabSession(dir: string, env: NodeJS.ProcessEnv): Promise<LabServer> {
+/**
+ * `notary`: 'memory' (default) trusts nothing that this server did not sign itself; 'user' uses the
+ * user's signature database, where `npm start` and the notebook runner sign what they execute.
+ */
+export async function startLabSession(dir: string, env: NodeJS.ProcessEnv, options: { notary?: 'memory' | 'user' } = {}): Promise<LabServer> {
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-lab-state-'));
   const jupyterPath = path.join(state, 'jupyter');
   registerKernel(jupyterPath);
@@ -26,7 +30,7 @@ export async function startLabSession(dir: string, env: NodeJS.ProcessEnv): Prom
     args: [
       `--DescentLabApp.user_settings_dir=${path.join(state, 'user-settings')}`,
       `--DescentLabApp.workspaces_dir=${path.join(state, 'workspaces')}`,
-      '--NotebookNotary.db_file=:memory:',
+      ...(options.notary === 'user' ? [] : ['--NotebookNotary.db_file=:memory:']),
     ],
     timeoutMs: 120_000,
   });

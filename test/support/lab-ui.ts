@@ -21,6 +21,9 @@ export async function waitForLab(page: Page): Promise<void> {
 export async function openFromFileBrowser(page: Page, name: string): Promise<void> {
   await page.locator('.jp-DirListing-item', { has: page.locator('.jp-DirListing-itemText', { hasText: new RegExp(`^${name.replace(/\./g, '\\.')}$`) }) }).dblclick();
   await page.locator(`${notebookPanel} .jp-Notebook`).waitFor();
+  // The status bar names the kernel once its session has started (the toolbar's indicator says
+  // idle before there is a kernel, and Run All then would ask which kernel to start).
+  await page.locator('.jp-StatusBar-Widget', { hasText: /TypeScript \(Descent Lab tslab\) \| Idle/ }).first().waitFor({ timeout: 120_000 });
   await waitForKernelIdle(page, 120_000);
 }
 
