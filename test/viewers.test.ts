@@ -157,9 +157,16 @@ describe("2. JupyterLab 4's renderer (OutputArea, RenderMimeRegistry with the st
 describe('2b. the real JupyterLab 4 of `npm run lab` (its own plotly renderer draws untrusted charts too)', () => {
   let lab: LabServer | undefined;
   const trustedName = `${name}-executed.ipynb`;
+  const labUntrustedName = `${name}-lab-untrusted.ipynb`;
 
   before(async () => {
     fs.copyFileSync(executed.executedPath, path.join(liveDir, trustedName));
+    // The notary trusts a notebook whose digest (taken without its signature) it has signed, so
+    // an unsigned copy of the executed notebook would be trusted too: this one's content differs.
+    const copy = JSON.parse(fs.readFileSync(executed.executedPath, 'utf8'));
+    delete copy.metadata.signature;
+    copy.metadata.descent_lab_copy = 'not signed by anyone';
+    fs.writeFileSync(path.join(liveDir, labUntrustedName), JSON.stringify(copy, null, 1));
     // The user's notary, where the run that executed the notebook signed it: it opens trusted.
     lab = await startLabSession(liveDir, env, { notary: 'user' });
   }, slow);
@@ -168,13 +175,22 @@ describe('2b. the real JupyterLab 4 of `npm run lab` (its own plotly renderer dr
     await lab?.stop();
   });
 
-  for (const [trusted, file] of [[true, trustedName], [false, untrustedName]] as const) {
+  for (const [trusted, file] of [[true, trustedName], [false, labUntrustedName]] as const) {
     it(`${trusted ? 'trusted' : 'untrusted'}: every chart is an interactive Plotly chart`, slow, async (t) => {
       const { page, offline } = await newPage();
       // `reset`: a fresh workspace, so that only this notebook is open.
       await page.goto(lab!.url(`lab/tree/${file}?reset`));
       await page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
-      await page.locator(`[title^="Notebook ${trusted ? 'trusted' : 'not trusted'}"]`).waitFor({ state: 'attached' });
+      // The cells' trust in the notebook's model (what the status bar's trust item reports).
+      await page.locator('[title*="code cells trusted"]').first().waitFor({ state: 'attached' });
+      const untrustedCells = await page.evaluate(() => {
+        const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { cells: { length: number; get(i: number): { type: string; trusted: boolean } } } } } } } }).jupyterapp;
+        const model = app.shell.currentWidget.content.model.cells;
+        return Array.from({ length: model.length }, (_, i) => model.get(i)).filter((cell) => cell.type === 'code' && !cell.trusted).length;
+      });
+      const title = await page.locator('[title*="code cells trusted"]').first().getAttribute('title');
+      t.diagnostic(`trust: ${title}`);
+      assert.equal(untrustedCells === 0, trusted, `the notebook opens ${trusted ? 'trusted' : 'untrusted'} (${title})`);
       await assertCharts(t, page, 'jupyterlab', notebookChartPositions(path.join(liveDir, file)), 'plotly', offline);
     });
   }
