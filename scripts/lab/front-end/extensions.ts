@@ -34,8 +34,5 @@ export const pluginPackages = [
   '@jupyterlab/ui-components-extension',
 ] as const;
 
-/** Mime renderer packages of JupyterLab's (the course's own plotly renderer is added in main.ts). */
-export const mimePackages = ['@jupyterlab/json-extension'] as const;
-
 /** Packages whose `jupyterlab.themePath` stylesheet becomes `themes/<package>/index.css`. */
 export const themePackages = ['@jupyterlab/theme-light-extension', '@jupyterlab/theme-dark-extension'] as const;
