@@ -5,7 +5,9 @@
  * request left the machine. The viewers:
  *   1. the classic Notebook 6 (a real `jupyter notebook` server and kernel, driven in Chromium):
  *      Run All; re-run a chart cell, save, reload; an untrusted executed notebook opened;
- *   2. JupyterLab 4's renderer (OutputArea + RenderMimeRegistry), trusted and untrusted;
+ *   2. JupyterLab 4's renderer (OutputArea + RenderMimeRegistry), trusted and untrusted; and the
+ *      real JupyterLab 4 of `npm run lab` (scripts/lab/), a signed (trusted) and an unsigned
+ *      executed notebook, each opened by its URL;
  *   3. stock `jupyter nbconvert --to html`, of the notebook saved after the re-run and of one
  *      executed top to bottom;
  *   4. the project's own HTML export (executeNotebook);
@@ -26,8 +28,10 @@ import { ChartPosition, notebookChartPositions } from './support/chart-outputs';
 import { ChartSight, Layout, waitForCharts } from './support/chart-visibility';
 import * as classic from './support/classic-notebook';
 import { bundleJupyterLabRenderer, jupyterLabPage } from './support/jupyterlab-page';
+import { startLabSession } from './support/lab-session';
 import { NotebookServer, startNotebookServer } from './support/notebook-server';
 import { launchBrowser, OfflineContext, offlineContext } from './support/offline-browser';
+import type { LabServer } from '../scripts/lab/server';
 import { stockHtmlExport } from './support/stock-nbconvert';
 
 const name = '01-optimizers';
@@ -146,6 +150,48 @@ describe("2. JupyterLab 4's renderer (OutputArea, RenderMimeRegistry with the st
       await page.goto(`${pathToFileURL(file).href}${trusted ? '?trusted=1' : ''}`, { waitUntil: 'load' });
       await page.waitForSelector(`body[data-rendered="${trusted ? 'trusted' : 'untrusted'}"]`, { state: 'attached' });
       await assertCharts(t, page, 'jupyterlab', notebookChartPositions(executed.executedPath), trusted ? 'plotly' : 'any', offline);
+    });
+  }
+});
+
+describe('2b. the real JupyterLab 4 of `npm run lab` (its own plotly renderer draws untrusted charts too)', () => {
+  let lab: LabServer | undefined;
+  const trustedName = `${name}-executed.ipynb`;
+  const labUntrustedName = `${name}-lab-untrusted.ipynb`;
+
+  before(async () => {
+    fs.copyFileSync(executed.executedPath, path.join(liveDir, trustedName));
+    // The notary trusts a notebook whose digest (taken without its signature) it has signed, so
+    // an unsigned copy of the executed notebook would be trusted too: this one's content differs.
+    const copy = JSON.parse(fs.readFileSync(executed.executedPath, 'utf8'));
+    delete copy.metadata.signature;
+    copy.metadata.descent_lab_copy = 'not signed by anyone';
+    fs.writeFileSync(path.join(liveDir, labUntrustedName), JSON.stringify(copy, null, 1));
+    // The user's notary, where the run that executed the notebook signed it: it opens trusted.
+    lab = await startLabSession(liveDir, env, { notary: 'user' });
+  }, slow);
+
+  after(async () => {
+    await lab?.stop();
+  });
+
+  for (const [trusted, file] of [[true, trustedName], [false, labUntrustedName]] as const) {
+    it(`${trusted ? 'trusted' : 'untrusted'}: every chart is an interactive Plotly chart`, slow, async (t) => {
+      const { page, offline } = await newPage();
+      // `reset`: a fresh workspace, so that only this notebook is open.
+      await page.goto(lab!.url(`lab/tree/${file}?reset`));
+      await page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
+      // The cells' trust in the notebook's model (what the status bar's trust item reports).
+      await page.locator('[title*="code cells trusted"]').first().waitFor({ state: 'attached' });
+      const untrustedCells = await page.evaluate(() => {
+        const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { cells: { length: number; get(i: number): { type: string; trusted: boolean } } } } } } } }).jupyterapp;
+        const model = app.shell.currentWidget.content.model.cells;
+        return Array.from({ length: model.length }, (_, i) => model.get(i)).filter((cell) => cell.type === 'code' && !cell.trusted).length;
+      });
+      const title = await page.locator('[title*="code cells trusted"]').first().getAttribute('title');
+      t.diagnostic(`trust: ${title}`);
+      assert.equal(untrustedCells === 0, trusted, `the notebook opens ${trusted ? 'trusted' : 'untrusted'} (${title})`);
+      await assertCharts(t, page, 'jupyterlab', notebookChartPositions(path.join(liveDir, file)), 'plotly', offline);
     });
   }
 });
