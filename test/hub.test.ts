@@ -87,6 +87,13 @@ describe('the class hub', { skip, timeout: 240_000 }, () => {
     }
   });
 
+  it("imports the course library in a student's notebook, in their home folder", async () => {
+    const result = await student(nameA).execute("import * as dl from 'descent-lab';\ntypeof dl.runExperiments", 120_000);
+    assert.equal(result.status, 'ok', `${result.ename}: ${result.evalue}`);
+    const shown = result.outputs.find((message) => message.header.msg_type === 'execute_result');
+    assert.equal(shown?.content.data['text/plain'], "'function'");
+  });
+
   it('gives each student a private home (no access for others) holding the student editions as their own files', () => {
     for (const name of [nameA, nameB, nameC]) {
       const home = `/home/${name}`;
