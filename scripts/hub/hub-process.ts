@@ -83,7 +83,8 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
   fs.writeFileSync(configFile, overlayConfig(ports, options));
   const child = spawn(jupyterhubBin, ['-f', configFile], {
     cwd: state,
-    env: { ...process.env, DESCENT_LAB_HUB_STATE: state },
+    // A fresh state folder, and this checkout's course even where a system install exists.
+    env: { ...process.env, DESCENT_LAB_HUB_STATE: state, DESCENT_LAB_PREFIX: path.join(state, 'no-install') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

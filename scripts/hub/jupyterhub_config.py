@@ -8,6 +8,7 @@
 # own Jupyter server as that account (LocalProcessSpawner), so a student's notebooks, results
 # cache and kernels belong to them, in a home folder that no other student can enter.
 
+import json
 import os
 import pwd
 import stat
@@ -16,8 +17,25 @@ from pathlib import Path
 
 c = get_config()  # noqa: F821 (JupyterHub defines get_config when it reads this file)
 
-# The checkout (or install prefix) this file belongs to: scripts/hub/ is two levels below it.
-DESCENT_LAB = Path(__file__).resolve().parents[2]
+# ---------------------------------------------------------------------------------------------
+# 0. Where the course comes from
+# ---------------------------------------------------------------------------------------------
+
+# `sudo npm run install-system` puts the library, its kernel (a system-wide kernel spec, which
+# every student's server finds by itself) and the student editions under /opt/descent-lab. Where
+# that install exists the hub uses it; otherwise it uses this checkout: `npm run hub` registers its
+# kernel for the students (JUPYTER_PATH below) and writes the student editions to out/student/.
+CHECKOUT = Path(__file__).resolve().parents[2]  # this file is scripts/hub/ of a checkout
+INSTALL = Path(os.environ.get('DESCENT_LAB_PREFIX', '/opt/descent-lab'))
+if (INSTALL / 'install.json').is_file():
+    STUDENT_EDITIONS = INSTALL / 'current' / 'student'
+    KERNEL_SPECS = None  # the install's spec is system-wide (/usr/local/share/jupyter/kernels)
+    # The shared results cache named at install (--cache-dir); the kernel spec sets it too.
+    SHARED_CACHE = json.loads((INSTALL / 'install.json').read_text()).get('cacheDir')
+else:
+    STUDENT_EDITIONS = CHECKOUT / 'out' / 'student'
+    KERNEL_SPECS = CHECKOUT / 'build' / 'hub' / 'share' / 'jupyter'
+    SHARED_CACHE = str(CHECKOUT / '.cache' / 'experiments')
 
 # ---------------------------------------------------------------------------------------------
 # 1. Who uses the hub
@@ -58,7 +76,7 @@ c.JupyterHub.bind_url = 'http://127.0.0.1:8000'
 
 # The hub's database, cookie secret and proxy token: default the current folder. Here one folder,
 # private to root, that survives restarts (so students stay logged in and servers are re-found).
-STATE = Path(os.environ.get('DESCENT_LAB_HUB_STATE', DESCENT_LAB / '.cache' / 'hub'))
+STATE = Path(os.environ.get('DESCENT_LAB_HUB_STATE', CHECKOUT / '.cache' / 'hub'))
 STATE.mkdir(parents=True, exist_ok=True)
 STATE.chmod(0o700)  # tokens and the cookie secret: root only
 c.JupyterHub.db_url = f'sqlite:///{STATE / "jupyterhub.sqlite"}'
@@ -80,12 +98,14 @@ c.Spawner.environment = {
     'JUPYTERHUB_SINGLEUSER_APP': 'notebook.notebookapp.NotebookApp',
     # The hub's own PATH may hold root's private folders; students get the system's.
     'PATH': '/usr/local/bin:/usr/bin:/bin',
-    # The kernel spec (descent-lab-tslab) that `npm run hub` registers for every student.
-    'JUPYTER_PATH': str(DESCENT_LAB / 'build' / 'hub' / 'share' / 'jupyter'),
+}
+if KERNEL_SPECS:
+    # The checkout's kernel spec (descent-lab-tslab), which `npm run hub` registers there.
+    c.Spawner.environment['JUPYTER_PATH'] = str(KERNEL_SPECS)
+if SHARED_CACHE:
     # The instructor's results cache (`npm start` fills it): students replay the course's runs
     # from it instead of training them again, and write their own new runs to their own cache.
-    'DESCENT_LAB_CACHE_DIR': os.environ.get('DESCENT_LAB_CACHE_DIR', str(DESCENT_LAB / '.cache' / 'experiments')),
-}
+    c.Spawner.environment['DESCENT_LAB_CACHE_DIR'] = SHARED_CACHE
 c.Spawner.notebook_dir = '~'             # default: the home folder too
 c.Spawner.default_url = '/tree/descent-lab'
 
@@ -118,9 +138,7 @@ c.Spawner.args = [
 # 6. The course in each home: the student editions, copied at first login
 # ---------------------------------------------------------------------------------------------
 
-# `npm run student` writes them (solutions cut out, checks kept).
-STUDENT_EDITIONS = Path(os.environ.get('DESCENT_LAB_STUDENT_EDITIONS', DESCENT_LAB / 'out' / 'student'))
-
+# STUDENT_EDITIONS (section 0): the notebooks with solutions cut out and checks kept.
 
 def prepare_home(spawner):
     """Before each server starts: a private home, and the course folder's missing notebooks.

@@ -26,6 +26,17 @@ export function closedAncestor(dir: string): string | undefined {
   return undefined;
 }
 
+/** The course from this checkout: students must be able to read it, and find its kernel spec. */
+function checkoutCourse(): void {
+  const closed = closedAncestor(projectRoot);
+  if (closed) {
+    throw new Error(`Students could not run the course's kernel: other users cannot read or enter ${closed}. `
+      + `Install the course for every user (sudo npm run install-system), or chmod o+rx ${closed}.`);
+  }
+  const { dir } = registerKernel(hubJupyterPath);
+  console.log(`Course from this checkout; kernel spec for every student: ${dir}`);
+}
+
 function main(): void {
   if (process.getuid?.() !== 0) {
     throw new Error('The hub starts each student\'s server as that student, which needs root: run `sudo npm run hub`.');
@@ -33,13 +44,12 @@ function main(): void {
   if (!fs.existsSync(jupyterhubBin)) {
     throw new Error(`JupyterHub is not installed (${jupyterhubBin}): apt-get install jupyterhub`);
   }
-  const closed = closedAncestor(projectRoot);
-  if (closed) {
-    throw new Error(`Students could not run the course's kernel: other users cannot read or enter ${closed}. `
-      + `Put the checkout where everyone can read it (e.g. /opt/descent-lab), or chmod o+rx ${closed}.`);
+  const prefix = process.env.DESCENT_LAB_PREFIX ?? '/opt/descent-lab';
+  if (fs.existsSync(path.join(prefix, 'install.json'))) {
+    console.log(`Course from the system install in ${prefix} (its kernel spec and student editions)`);
+  } else {
+    checkoutCourse();
   }
-  const { dir } = registerKernel(hubJupyterPath);
-  console.log(`Kernel spec for every student: ${dir}`);
   console.log(`JupyterHub with ${path.relative(process.cwd(), hubConfigFile) || hubConfigFile}`);
   const hub = spawn(jupyterhubBin, ['-f', hubConfigFile, ...process.argv.slice(2)], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => hub.kill(signal));
