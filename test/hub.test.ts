@@ -76,8 +76,9 @@ describe('the class hub', { skip, timeout: 240_000 }, () => {
     fs.rmSync(marker, { force: true });
   });
 
-  it('gives each student a server and a kernel running as their own account, and runs their cells', async () => {
+  it('gives each student a server (JupyterLab) and a kernel running as their own account, and runs their cells', async () => {
     for (const name of [nameA, nameB, nameC]) {
+      assert.equal(student(name).ui, 'lab', 'the server opens JupyterLab 4 (build/lab/)');
       const result = await student(name).execute('6 * 7', 60_000);
       assert.equal(result.status, 'ok', `${name}: ${result.ename}: ${result.evalue}`);
       const shown = result.outputs.find((message) => message.header.msg_type === 'execute_result');

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ensureLabBuild } from '../lab/bundle';
 import { registerKernel } from '../register-kernel';
 import { hubConfigFile, hubJupyterPath, jupyterhubBin } from './paths';
 
@@ -77,6 +78,7 @@ export async function startHub(options: HubOptions): Promise<RunningHub> {
     throw new Error(`JupyterHub is not installed (${jupyterhubBin}); install it with: apt-get install jupyterhub`);
   }
   registerKernel(hubJupyterPath);
+  await ensureLabBuild(); // the interface students get (the config falls back to the classic Notebook without it)
   const state = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-hub-'));
   const ports = { public: await freePort(), hub: await freePort(), proxyApi: await freePort() };
   const configFile = path.join(state, 'jupyterhub_config.py');

@@ -91,11 +91,17 @@ os.environ['NODE_PATH'] = ':'.join(filter(None, ['/usr/share/nodejs', os.environ
 # 4. Each student's server
 # ---------------------------------------------------------------------------------------------
 
-# The classic Notebook (Debian's jupyter-notebook 6) is the interface: its own server app,
-# named because jupyterhub-singleuser would otherwise pick jupyter_server, which serves no UI
-# here. Default URL: the course folder that the hook below fills.
+# The interface: JupyterLab 4 where this checkout has built it (`npm run hub` and `npm run lab`
+# build it into build/lab/ from npm packages; Debian's jupyter_server serves it through the
+# course's server extension in scripts/lab/server/), else the classic Notebook (Debian's
+# jupyter-notebook 6). jupyterhub-singleuser is told which server to wrap: left to itself it
+# picks jupyter_server even where nothing serves a page on it.
+LAB_SERVER = CHECKOUT / 'scripts' / 'lab' / 'server'
+JUPYTERLAB = (CHECKOUT / 'build' / 'lab' / 'static').is_dir() and (LAB_SERVER / 'descent_lab_jupyterlab.py').is_file()
+SERVER_APP = 'ServerApp' if JUPYTERLAB else 'NotebookApp'
+
 c.Spawner.environment = {
-    'JUPYTERHUB_SINGLEUSER_APP': 'notebook.notebookapp.NotebookApp',
+    'JUPYTERHUB_SINGLEUSER_APP': 'jupyter_server.serverapp.ServerApp' if JUPYTERLAB else 'notebook.notebookapp.NotebookApp',
     # The hub's own PATH may hold root's private folders; students get the system's.
     'PATH': '/usr/local/bin:/usr/bin:/bin',
 }
@@ -106,8 +112,10 @@ if SHARED_CACHE:
     # The instructor's results cache (`npm start` fills it): students replay the course's runs
     # from it instead of training them again, and write their own new runs to their own cache.
     c.Spawner.environment['DESCENT_LAB_CACHE_DIR'] = SHARED_CACHE
+if JUPYTERLAB:
+    c.Spawner.environment['PYTHONPATH'] = str(LAB_SERVER)
 c.Spawner.notebook_dir = '~'             # default: the home folder too
-c.Spawner.default_url = '/tree/descent-lab'
+c.Spawner.default_url = '/lab/tree/descent-lab' if JUPYTERLAB else '/tree/descent-lab'
 
 # How long a starting server may take before the hub calls the start failed: defaults 60 s and
 # 30 s. A class logging in at the start of a lecture starts 30 servers at once on a small machine.
@@ -131,8 +139,10 @@ c.Spawner.args = [
     f'--MappingKernelManager.cull_idle_timeout={KERNEL_IDLE_MINUTES * 60}',
     '--MappingKernelManager.cull_interval=60',
     '--MappingKernelManager.cull_connected=True',
-    f'--NotebookApp.shutdown_no_activity_timeout={SERVER_IDLE_MINUTES * 60}',
+    f'--{SERVER_APP}.shutdown_no_activity_timeout={SERVER_IDLE_MINUTES * 60}',
 ]
+if JUPYTERLAB:
+    c.Spawner.args.append('--ServerApp.jpserver_extensions={"descent_lab_jupyterlab": True}')
 
 # ---------------------------------------------------------------------------------------------
 # 6. The course in each home: the student editions, copied at first login

@@ -66,9 +66,9 @@ function fillSharedCache(dir: string): void {
   if (run.status !== 0) throw new Error(`filling the shared cache failed (exit ${run.status})`);
 }
 
-/** A student's server and kernel take about 650 MiB by the end of notebook 1 (measured); 2 GiB spare. */
-const MIB_PER_STUDENT = 700;
-const SPARE_MIB = 2048;
+/** A student's server and kernel take about 600 MiB by the end of notebook 1 (measured), 650 at most; 1 GiB spare. */
+const MIB_PER_STUDENT = 650;
+const SPARE_MIB = 1024;
 
 async function round(students: number, options: LoadOptions, cache: string): Promise<RoundResult> {
   const needed = students * MIB_PER_STUDENT + SPARE_MIB;

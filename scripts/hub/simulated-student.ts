@@ -12,6 +12,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class SimulatedStudent {
   readonly browser: BrowserSession;
   kernelId: string | undefined;
+  /** What the server's default page is: JupyterLab or the classic Notebook (known once it runs). */
+  ui: 'lab' | 'classic' | undefined;
   private channel: KernelChannel | undefined;
 
   constructor(readonly hubUrl: string, readonly name: string, private readonly password: string) {
@@ -32,14 +34,18 @@ export class SimulatedStudent {
     return performance.now() - started;
   }
 
-  /** Asks for the server, then opens its file list until it answers (OAuth hops included). Returns ms. */
+  /** Asks for the server, then opens its start page until it answers (OAuth hops included). Returns ms. */
   async startServer(timeoutMs = 180_000): Promise<number> {
     const started = performance.now();
     const spawn = await this.browser.request('/hub/spawn', { method: 'POST', form: {}, follow: false });
     if (spawn.status !== 302) throw new Error(`the hub refused to start ${this.name}'s server: HTTP ${spawn.status} ${spawn.body.slice(0, 200)}`);
     for (;;) {
-      const page = await this.browser.request(`${this.serverPath}/tree`);
-      if (page.status === 200 && new URL(page.url).pathname === `${this.serverPath}/tree`) break;
+      const page = await this.browser.request(`${this.serverPath}/`);
+      const landed = new URL(page.url).pathname;
+      if (page.status === 200 && landed.startsWith(`${this.serverPath}/`)) {
+        this.ui = landed.startsWith(`${this.serverPath}/lab`) ? 'lab' : 'classic';
+        break;
+      }
       if (performance.now() - started > timeoutMs) {
         throw new Error(`${this.name}'s server was not ready after ${timeoutMs / 1000} s (last: HTTP ${page.status} at ${page.url})`);
       }
@@ -50,7 +56,7 @@ export class SimulatedStudent {
 
   /** The notebook's page and file, as the browser loads them. */
   async openNotebook(path: string): Promise<{ cells: { cell_type: string; source: string | string[] }[] }> {
-    const page = await this.browser.request(`${this.serverPath}/notebooks/${path}`);
+    const page = await this.browser.request(`${this.serverPath}/${this.ui === 'lab' ? 'lab/tree' : 'notebooks'}/${path}`);
     if (page.status !== 200) throw new Error(`${this.name} cannot open ${path}: HTTP ${page.status}`);
     const model = await this.browser.json<{ content: { cells: { cell_type: string; source: string | string[] }[] } }>(
       `${this.serverPath}/api/contents/${path}?type=notebook&content=1`);

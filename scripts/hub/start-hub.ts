@@ -2,7 +2,8 @@
  * `npm run hub`: JupyterHub for a class on this machine, from the instructor's config file
  * (scripts/hub/jupyterhub_config.py). Before it starts the hub it registers the course's kernel
  * where every student's server finds it (build/hub/share/jupyter) and checks that students can
- * read the checkout, whose node, tslab and library their kernels run. `npm run student` has
+ * read the checkout, whose node, tslab and library their kernels run, and builds the JupyterLab
+ * 4 they get (build/lab/, only when its inputs changed). `npm run student` has
  * written the student editions the config copies into each home (the npm script runs it first).
  *
  *     sudo npm run hub [-- any jupyterhub option, e.g. --log-level=DEBUG]
@@ -13,6 +14,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { projectRoot } from '../jupyter/paths';
+import { ensureLabBuild } from '../lab/bundle';
 import { registerKernel } from '../register-kernel';
 import { hubConfigFile, hubJupyterPath, jupyterhubBin } from './paths';
 
@@ -37,7 +39,7 @@ function checkoutCourse(): void {
   console.log(`Course from this checkout; kernel spec for every student: ${dir}`);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw new Error('The hub starts each student\'s server as that student, which needs root: run `sudo npm run hub`.');
   }
@@ -50,15 +52,15 @@ function main(): void {
   } else {
     checkoutCourse();
   }
+  const lab = await ensureLabBuild();
+  console.log(`JupyterLab 4 for the students: ${lab.built ? `built in ${lab.seconds.toFixed(1)} s` : 'up to date'} (build/lab/)`);
   console.log(`JupyterHub with ${path.relative(process.cwd(), hubConfigFile) || hubConfigFile}`);
   const hub = spawn(jupyterhubBin, ['-f', hubConfigFile, ...process.argv.slice(2)], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => hub.kill(signal));
   hub.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error) => {
   console.error((error as Error).message);
   process.exit(1);
-}
+});
