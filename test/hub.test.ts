@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createAccount, processesOf, removeAccount, uidOf } from '../scripts/hub/accounts';
+import { createAccount, processesOf, removeAccount, setPassword, uidOf } from '../scripts/hub/accounts';
 import { startHub, type RunningHub } from '../scripts/hub/hub-process';
 import { jupyterhubBin, studentEditionsDir } from '../scripts/hub/paths';
 import { KernelChannel } from '../scripts/hub/kernel-channel';
@@ -119,6 +119,19 @@ describe('the class hub', { skip, timeout: 240_000 }, () => {
     await simulated.startServer();
     const again = await simulated.browser.json<{ content: { cells: { source: string }[] } }>(`${simulated.serverPath}/api/contents/${notebook}?content=1`);
     assert.equal(again.content.cells[0].source, '# my own notes');
+  });
+
+  it("logs a student in with their Unix password through the config's PAM, and refuses a wrong one", async () => {
+    const unixPassword = randomBytes(9).toString('base64');
+    setPassword(nameC, unixPassword);
+    const pamHub = await startHub({ students: [nameA, nameC] });
+    try {
+      await assert.rejects(new SimulatedStudent(pamHub.url, nameC, `${unixPassword}-wrong`).login(), /refused/);
+      await new SimulatedStudent(pamHub.url, nameC, unixPassword).login();
+      await assert.rejects(new SimulatedStudent(pamHub.url, nameA, unixPassword).login(), /refused/, 'A, allowed but without a Unix password');
+    } finally {
+      await pamHub.stop();
+    }
   });
 
   describe('student A against student B', () => {

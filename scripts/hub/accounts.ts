@@ -23,6 +23,12 @@ export function createAccount(name: string): void {
   fs.chmodSync(`/home/${name}`, 0o750);
 }
 
+/** Sets the account's Unix password (what PAM checks). */
+export function setPassword(name: string, password: string): void {
+  const result = spawnSync('chpasswd', [], { input: `${name}:${password}\n`, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`chpasswd for ${name} failed: ${result.stderr.trim()}`);
+}
+
 /** Pids of the processes running as `uid` (read from /proc, so nothing else is matched). */
 export function processesOf(uid: number): number[] {
   const pids: number[] = [];

@@ -2,7 +2,8 @@
  * Starts the real JupyterHub from the instructor's config file, for the hub test and the load
  * benchmark: an overlay config loads scripts/hub/jupyterhub_config.py first, then only changes
  * what a throw-away hub needs (free ports on 127.0.0.1, a fresh state folder, the listed
- * students, one shared password instead of PAM, extra environment for the students' servers).
+ * students, one shared password instead of PAM unless PAM is under test, extra environment for
+ * the students' servers).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -15,7 +16,8 @@ import { hubConfigFile, hubJupyterPath, jupyterhubBin } from './paths';
 
 export interface HubOptions {
   students: string[];
-  password: string;
+  /** One password for every student (JupyterHub's dummy authenticator); without it, the config's PAM. */
+  password?: string;
   /** Extra variables for every student's server (and so their kernels), e.g. DESCENT_LAB_QUICK. */
   environment?: Record<string, string>;
 }
@@ -50,8 +52,10 @@ export function overlayConfig(ports: { public: number; hub: number; proxyApi: nu
     `c.JupyterHub.bind_url = 'http://127.0.0.1:${ports.public}'`,
     `c.JupyterHub.hub_bind_url = 'http://127.0.0.1:${ports.hub}'`,
     `c.ConfigurableHTTPProxy.api_url = 'http://127.0.0.1:${ports.proxyApi}'`,
-    "c.JupyterHub.authenticator_class = 'dummy'",
-    `c.DummyAuthenticator.password = ${py(options.password)}`,
+    ...(options.password === undefined ? [] : [
+      "c.JupyterHub.authenticator_class = 'dummy'",
+      `c.DummyAuthenticator.password = ${py(options.password)}`,
+    ]),
     `c.Authenticator.allowed_users = set(${py(options.students)})`,
     `c.Spawner.environment.update(${py(options.environment ?? {})})`,
     '',

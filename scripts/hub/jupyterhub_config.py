@@ -145,7 +145,7 @@ if JUPYTERLAB:
     c.Spawner.args.append('--ServerApp.jpserver_extensions={"descent_lab_jupyterlab": True}')
 
 # ---------------------------------------------------------------------------------------------
-# 6. The course in each home: the student editions, copied at first login
+# 6. The course in each home: the student editions, never over the student's work
 # ---------------------------------------------------------------------------------------------
 
 # STUDENT_EDITIONS (section 0): the notebooks with solutions cut out and checks kept.

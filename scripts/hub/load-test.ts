@@ -96,9 +96,11 @@ async function round(students: number, options: LoadOptions, cache: string): Pro
         hubUrl: hub.url, password, notebook: 'descent-lab/01-optimizers.ipynb', kernelName: 'descent-lab-tslab',
         startDelayMs: Math.random() * options.startDelay * 1000, thinkMs: think,
       })));
-      const idleMiB = [...sampler.studentsNow().values()];
+      const idle = [...sampler.studentsNow().values()];
+      const idleMiB = idle.map((student) => student.mib);
+      const cpuSeconds = idle.map((student) => student.cpuSeconds);
       const trivial = await trivialCells(sessions, 5, () => 200 + Math.random() * 800);
-      return { students, sessions, trivial, idleMiB, resources: sampler.stop(), wallSeconds: (performance.now() - started) / 1000 };
+      return { students, sessions, trivial, idleMiB, cpuSeconds, resources: sampler.stop(), wallSeconds: (performance.now() - started) / 1000 };
     } finally {
       for (const session of sessions) session.student.close();
       await hub.stop();

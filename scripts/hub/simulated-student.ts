@@ -16,7 +16,7 @@ export class SimulatedStudent {
   ui: 'lab' | 'classic' | undefined;
   private channel: KernelChannel | undefined;
 
-  constructor(readonly hubUrl: string, readonly name: string, private readonly password: string) {
+  constructor(readonly hubUrl: string, readonly name: string, private readonly password = '') {
     this.browser = new BrowserSession(hubUrl);
   }
 

@@ -14,6 +14,8 @@ export interface RoundResult {
   sessions: SessionResult[];
   trivial: { ms: number[]; failures: string[] };
   idleMiB: number[];
+  /** CPU time each student's server and kernel used from login to the end of the notebook. */
+  cpuSeconds: number[];
   resources: ResourceFigures;
   wallSeconds: number;
 }
@@ -50,6 +52,8 @@ export function formatRound(round: RoundResult): string {
   lines.push(
     `  memory per student (server + kernel RSS): idle after the notebook p50 ${mib(percentile(round.idleMiB, 50))}, max ${mib(Math.max(...round.idleMiB))}; `
       + `peak p50 ${mib(percentile(peaks, 50))}, max ${mib(Math.max(...peaks))}; all students idle ${mib(round.idleMiB.reduce((a, b) => a + b, 0))}`,
+    `  CPU per student (server + kernel, login to the end of the notebook): p50 ${percentile(round.cpuSeconds, 50).toFixed(1)} CPU-s, `
+      + `max ${Math.max(...round.cpuSeconds).toFixed(1)}; all students ${round.cpuSeconds.reduce((a, b) => a + b, 0).toFixed(0)} CPU-s`,
     `  hub: ${round.resources.hub.cpuSeconds.toFixed(1)} CPU-s, peak RSS ${mib(round.resources.hub.peakMiB)}; `
       + `proxy: ${round.resources.proxy.cpuSeconds.toFixed(1)} CPU-s, peak RSS ${mib(round.resources.proxy.peakMiB)}; `
       + `machine's lowest MemAvailable ${mib(round.resources.minAvailableMiB)}`,

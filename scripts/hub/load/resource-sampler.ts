@@ -56,19 +56,21 @@ export class ResourceSampler {
     this.start = { hub: readProc(hubPid)?.cpuSeconds ?? 0, proxy: readProc(proxyPid)?.cpuSeconds ?? 0 };
   }
 
-  /** The RSS of each student account now, MiB. */
-  studentsNow(): Map<number, number> {
-    const perUid = new Map<number, number>();
+  /** The RSS (MiB) and CPU time so far (s) of each student account's processes now, summed per account. */
+  studentsNow(): Map<number, { mib: number; cpuSeconds: number }> {
+    const perUid = new Map<number, { mib: number; cpuSeconds: number }>();
     for (const entry of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       const sample = readProc(Number(entry));
-      if (sample && this.uids.has(sample.uid)) perUid.set(sample.uid, (perUid.get(sample.uid) ?? 0) + sample.rssKiB / 1024);
+      if (!sample || !this.uids.has(sample.uid)) continue;
+      const sum = perUid.get(sample.uid) ?? { mib: 0, cpuSeconds: 0 };
+      perUid.set(sample.uid, { mib: sum.mib + sample.rssKiB / 1024, cpuSeconds: sum.cpuSeconds + sample.cpuSeconds });
     }
     return perUid;
   }
 
   sample(): void {
-    for (const [uid, mib] of this.studentsNow()) this.studentPeak.set(uid, Math.max(this.studentPeak.get(uid) ?? 0, mib));
+    for (const [uid, { mib }] of this.studentsNow()) this.studentPeak.set(uid, Math.max(this.studentPeak.get(uid) ?? 0, mib));
     const hub = readProc(this.hubPid);
     const proxy = readProc(this.proxyPid);
     if (hub) { this.hubPeak = Math.max(this.hubPeak, hub.rssKiB / 1024); this.hubCpu = hub.cpuSeconds - this.start.hub; }
