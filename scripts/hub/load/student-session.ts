@@ -25,7 +25,12 @@ export interface SessionOptions {
   kernelName: string;
   startDelayMs: number;
   thinkMs: () => number;
+  /** Told at once when the session fails (the report lists every failure at the end too). */
+  onFailure?: (message: string) => void;
 }
+
+/** Quick mode's slowest cell (the sweep replaying seven runs) takes seconds; a minute means trouble. */
+const CELL_TIMEOUT_MS = 120_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isChart = (message: KernelMessage) =>
@@ -56,7 +61,10 @@ export async function runStudentSession(name: string, options: SessionOptions): 
     };
     for (const [index, source] of code.entries()) {
       if (index > 0) await sleep(options.thinkMs());
-      const cell = await student.execute(source, 300_000, onOutput);
+      // A cell without a reply (timeout, closed websocket) throws and ends the session as a failure.
+      const cell = await student.execute(source, CELL_TIMEOUT_MS, onOutput).catch((error: Error) => {
+        throw new Error(`code cell ${index + 1}: ${error.message}`);
+      });
       if (cell.status !== 'ok' && !expectedError(cell.evalue)) {
         result.failure = { phase: 'cell', message: `code cell ${index + 1}: ${cell.ename}: ${cell.evalue}` };
       }
@@ -66,6 +74,7 @@ export async function runStudentSession(name: string, options: SessionOptions): 
   } catch (error) {
     result.failure = { phase, message: (error as Error).message };
   }
+  if (result.failure) options.onFailure?.(`${name}: ${result.failure.phase}: ${result.failure.message}`);
   return result;
 }
 
