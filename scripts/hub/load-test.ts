@@ -67,11 +67,11 @@ function fillSharedCache(dir: string): void {
 }
 
 /**
- * A student's server and kernel take about 600 MiB (p50) to 660 MiB by the end of notebook 1
+ * A student's server and kernel take about 520 MiB (N = 30) to 660 MiB (N = 5) by the end of notebook 1
  * (measured). A round starts when that fits with 768 MiB to spare; if the machine still falls
  * under 1 GiB available (other programs grow too), the sampler stops the round.
  */
-const MIB_PER_STUDENT = 620;
+const MIB_PER_STUDENT = 600;
 const SPARE_MIB = 768;
 
 async function round(students: number, options: LoadOptions, cache: string): Promise<RoundResult> {

@@ -66,7 +66,8 @@ export async function runStudentSession(name: string, options: SessionOptions): 
         throw new Error(`code cell ${index + 1}: ${error.message}`);
       });
       if (cell.status !== 'ok' && !expectedError(cell.evalue)) {
-        result.failure = { phase: 'cell', message: `code cell ${index + 1}: ${cell.ename}: ${cell.evalue}` };
+        // The first one: later cells often fail only because of it (tslab forgets a failed cell's names).
+        result.failure ??= { phase: 'cell', message: `code cell ${index + 1}: ${cell.status} ${cell.ename ?? ''}: ${cell.evalue ?? ''}` };
       }
     }
     result.ms['whole notebook'] = performance.now() - started;
@@ -82,7 +83,8 @@ export async function runStudentSession(name: string, options: SessionOptions): 
 export async function trivialCells(sessions: SessionResult[], repeats: number, thinkMs: () => number): Promise<{ ms: number[]; failures: string[] }> {
   const ms: number[] = [];
   const failures: string[] = [];
-  await Promise.all(sessions.filter((session) => session.student.kernelId).map(async (session) => {
+  // Students whose session failed are left out: their kernel may not answer at all.
+  await Promise.all(sessions.filter((session) => session.student.kernelId && !session.failure).map(async (session) => {
     for (let i = 0; i < repeats; i++) {
       await sleep(thinkMs());
       try {
@@ -91,6 +93,7 @@ export async function trivialCells(sessions: SessionResult[], repeats: number, t
         ms.push(cell.ms);
       } catch (error) {
         failures.push(`${session.name}: trivial cell: ${(error as Error).message}`);
+        return;
       }
     }
   }));
