@@ -13,6 +13,8 @@ const PACKAGES = [
   'chromium', 'fonts-dejavu-core', 'dataset-fashion-mnist', 'python3-jupyter-kernel-test',
   // `npm run lab`: jupyter_server and LabServerApp serve the JupyterLab 4 built from npm (scripts/lab/).
   'python3-jupyter-server', 'python3-jupyterlab-server',
+  // The class hub (npm run hub, test/hub.test.ts): JupyterHub 3 with its configurable-http-proxy.
+  'jupyterhub',
 ];
 
 const installed = (name) =>
