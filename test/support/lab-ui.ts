@@ -116,6 +116,25 @@ export async function replaceSource(page: Page, index: number, text: string): Pr
   await page.keyboard.insertText(text);
 }
 
+/**
+ * Runs cell `index` as a student does (click into it, Shift+Enter) and waits until its prompt shows
+ * a new execution count, `[n]:`. Waiting on the cell's own prompt, not on the kernel's idle status,
+ * matters: right after the key press the cell may not be queued yet while the kernel still shows idle.
+ */
+export async function runCell(page: Page, index: number, timeoutMs: number): Promise<void> {
+  const prompt = cells(page).nth(index).locator('.jp-InputArea-prompt');
+  const before = (await prompt.textContent()) ?? '';
+  await editCell(page, index);
+  await page.keyboard.press('Shift+Enter');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = (await prompt.textContent()) ?? '';
+    if (/\[\d+\]/.test(now) && now !== before) return;
+    if (Date.now() > deadline) throw new Error(`cell ${index} did not run within ${timeoutMs / 1000} s (prompt ${now})`);
+    await page.waitForTimeout(100);
+  }
+}
+
 /** All the text of cell `index`: prompt, source and outputs (also for cells scrolled out of view). */
 export async function cellText(page: Page, index: number): Promise<string> {
   return (await cells(page).nth(index).textContent()) ?? '';
