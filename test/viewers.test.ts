@@ -181,8 +181,14 @@ describe('2b. the real JupyterLab 4 of `npm run lab` (its own plotly renderer dr
       // `reset`: a fresh workspace, so that only this notebook is open.
       await page.goto(lab!.url(`lab/tree/${file}?reset`));
       await page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell').first().waitFor({ timeout: 120_000 });
-      // The cells' trust in the notebook's model (what the status bar's trust item reports).
+      // The cells' trust in the notebook's model (what the status bar's trust item reports), read
+      // once the model holds every cell of the file: while it loads it may hold one cell, trusted.
       await page.locator('[title*="code cells trusted"]').first().waitFor({ state: 'attached' });
+      const cellCount = JSON.parse(fs.readFileSync(path.join(liveDir, file), 'utf8')).cells.length as number;
+      await page.waitForFunction((count) => {
+        const app = (window as unknown as { jupyterapp?: { shell: { currentWidget?: { content?: { model?: { cells: { length: number } } } } } } }).jupyterapp;
+        return app?.shell.currentWidget?.content?.model?.cells.length === count;
+      }, cellCount, { timeout: 60_000 });
       const untrustedCells = await page.evaluate(() => {
         const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { model: { cells: { length: number; get(i: number): { type: string; trusted: boolean } } } } } } } }).jupyterapp;
         const model = app.shell.currentWidget.content.model.cells;
