@@ -38,10 +38,15 @@ the regularization. Every run is real training, in TypeScript with TensorFlow.js
 compares runs side by side.</p>
 <ul>
 <li><strong>Optimizers:</strong> SGD, Momentum, Nesterov, RMSprop, Adagrad, Adam and NAdam, each update
-rule written from scratch and checked against the library.</li>
+rule written from scratch and checked against the library, and which of their differences stand out
+of the noise of the random seed.</li>
+<li><strong>The loss landscape:</strong> the seven optimizers' real paths through the network's weights,
+projected on one plane, over the loss drawn on that plane.</li>
 <li><strong>How they move:</strong> the same optimizers stepping across two-dimensional loss surfaces.</li>
-<li><strong>Learning-rate schedules:</strong> time-based, step and exponential decay.</li>
-<li><strong>Regularization:</strong> an L2 penalty, early stopping and dropout.</li>
+<li><strong>Learning-rate schedules:</strong> time-based, step and exponential decay, the learning-rate
+finder, warm-up then cosine decay, and one-cycle.</li>
+<li><strong>Regularization:</strong> an L2 penalty, early stopping and dropout, and why AdamW's decoupled
+weight decay is not L2 inside Adam.</li>
 </ul>
 <p>Each page is a notebook as it ran. Download it to run it yourself in Jupyter with the course's
 TypeScript kernel, or take its student edition, where the exercises wait to be written.</p>`;
