@@ -10,24 +10,10 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { installFastKernels, uninstallFastKernels } from '../lib/kernels';
-import { adam, adamw, AdamW, ALL_OPTIMIZER_NAMES, DescentOptimizer, makeOptimizer } from '../lib/optimizers';
+import { adam, adamw, AdamW, ALL_OPTIMIZER_NAMES, makeOptimizer } from '../lib/optimizers';
 import { CheckFailed, updateRule } from '../lib/checks';
 import { randomValues } from './support/random-values';
-
-function stepThrough(optimizer: DescentOptimizer, start: number[], gradients: number[][]): number[] {
-  const x = tf.tidy(() => tf.variable(tf.tensor1d(start)));
-  for (const gradient of gradients) tf.tidy(() => optimizer.applyGradients({ [x.name]: tf.tensor1d(gradient) }));
-  const end = Array.from(x.dataSync());
-  x.dispose();
-  optimizer.dispose();
-  return end;
-}
-
-function assertClose(actual: number[], expected: number[], tolerance = 1e-6): void {
-  assert.equal(actual.length, expected.length);
-  actual.forEach((value, i) => assert.ok(Math.abs(value - expected[i]) <= tolerance,
-    `element ${i}: got ${value}, expected ${expected[i]} (within ${tolerance})`));
-}
+import { assertClose, stepThrough } from './support/step-through';
 
 before(async () => {
   await initBackend();

@@ -9,26 +9,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { adagrad, adam, DescentOptimizer, momentum, nadam, nesterov, rmsprop, sgd } from '../lib/optimizers';
-
-/** Applies `gradients` one step each to a variable starting at `start`; returns where it ends. */
-function stepThrough(optimizer: DescentOptimizer, start: number[], gradients: number[][]): number[] {
-  const x = tf.tidy(() => tf.variable(tf.tensor1d(start)));
-  for (const gradient of gradients) {
-    tf.tidy(() => optimizer.applyGradients({ [x.name]: tf.tensor1d(gradient) }));
-  }
-  const end = Array.from(x.dataSync());
-  x.dispose();
-  optimizer.dispose();
-  return end;
-}
-
-/** Asserts element-wise agreement to float32 precision. */
-function assertClose(actual: number[], expected: number[], tolerance = 1e-6): void {
-  assert.equal(actual.length, expected.length);
-  actual.forEach((value, i) => assert.ok(Math.abs(value - expected[i]) <= tolerance,
-    `element ${i}: got ${value}, expected ${expected[i]} (within ${tolerance})`));
-}
+import { adagrad, adam, momentum, nadam, nesterov, rmsprop, sgd } from '../lib/optimizers';
+import { assertClose, stepThrough } from './support/step-through';
 
 /** The five-step tests all start from x = 1 and see these gradients. */
 const FIVE_GRADIENTS = [[1], [-2], [0.5], [3], [-1]];
