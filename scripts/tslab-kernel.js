@@ -46,6 +46,9 @@ const adaptations = [
   require('./kernel/prefix-completion'),
   require('./kernel/invalid-code'),
   require('./kernel/cooperative-interrupt'),
+  // Before resolve-course-packages: it wraps TypeScript's file system around this one's, so this
+  // one sees the real paths of the install's packages.
+  require('./kernel/node-globals-only'),
   require('./kernel/resolve-course-packages'),
 ];
 
