@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { chromium, type Page } from 'playwright-core';
 import {
-  CHART_DEFAULTS, PLOTLY_MIME, Series, chartBundle, enableInteractiveCharts, plotlyFigure, plotlyHtml, plotlyIsIncluded,
+  CHART_DEFAULTS, LiveChart, type MimeBundle, PLOTLY_MIME, Series, chartBundle, enableInteractiveCharts, plotlyFigure, plotlyHtml, plotlyIsIncluded,
   plotlyLibraryBundle, resetPlotlyInclusion, resolveChartOptions, seriesPoints, showChart, svgChart, validateSeries,
   wholeNumberTicks, writeSvgChart,
 } from '../lib/charts';
@@ -178,6 +178,45 @@ describe('chartBundle: one output per chart', () => {
     const id = (html: string) => /id="(descent-lab-chart-[^"]+)"/.exec(html)?.[1];
     const html = () => String(chartBundle(accuracies).data['text/html']);
     assert.notEqual(id(html()), id(html()));
+  });
+});
+
+describe('LiveChart: drawn in place while a run trains', () => {
+  /** A live chart of two lines that the test grows, writing into a list instead of a cell. */
+  function liveChart() {
+    const lines: Series[] = [{ name: 'SGD', y: [] }, { name: 'Adam', y: [] }];
+    const writes: { bundle: MimeBundle; update: boolean }[] = [];
+    const chart = new LiveChart((bundle, displayId, update = false) => { if (displayId) writes.push({ bundle, update }); },
+      ['SGD', 'Adam'], () => lines, {}, 0);
+    return { lines, writes, chart };
+  }
+
+  it('ends without drawing again when the chart already shows the finished lines, so a stop ends the cell sooner', () => {
+    const { lines, writes, chart } = liveChart();
+    chart.start();
+    lines[0].y.push(0.9, Number.NaN);
+    chart.update();
+    assert.equal(writes.length, 2);
+    chart.finish();
+    assert.equal(writes.length, 2, 'no redraw: the last drawing already is the finished chart');
+    assert.deepEqual(Object.keys(writes[1].bundle.data), [PLOTLY_MIME, 'text/html', 'text/plain'], 'and it has its static picture');
+  });
+
+  it('draws the finished lines when they differ from the last drawing, or when nothing was drawn yet', () => {
+    const { lines, writes, chart } = liveChart();
+    chart.start();
+    lines[0].y.push(0.9);
+    chart.update();
+    lines[1].y.push(0.95); // an epoch that ended after the last drawing
+    chart.finish();
+    assert.equal(writes.length, 3);
+    assert.match(String(writes[2].bundle.data['text/plain']), /SGD, Adam/);
+
+    const empty = liveChart();
+    empty.chart.start();
+    empty.chart.finish();
+    assert.equal(empty.writes.length, 2);
+    assert.match(String(empty.writes[1].bundle.data['text/plain']), /^No epoch of SGD, Adam finished/);
   });
 });
 

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { runExperiments, type ExperimentSpec } from '../lib/experiments';
 import { KERNEL_INTERRUPT_EVENT, TrainingInterrupted, interrupted } from '../lib/interrupt';
@@ -48,15 +49,27 @@ const settings = { epochs: 30, trainSamples: 6000, testSamples: 500, seed: 3 };
 /** Stops after its second epoch: nothing improves val_loss by 100. */
 const short: ExperimentSpec = { label: 'Short', optimizer: 'SGD', earlyStopping: { minDelta: 100 } };
 
-test('an interrupted sweep in worker threads stops them at once, keeps the finished run and every finished epoch', async () => {
+test('an interrupted sweep in worker threads stops them at once, keeps the finished run and every finished epoch', async (t) => {
   const cacheDir = freshDir();
   const threadsBefore = threadCount();
   let interruptedAt = 0;
+  let signalled = false;
+  // How many workers had been told to stop when the sweep wrote its first output after the
+  // interrupt (clearing its status line): they must be first, so the cores are free for the rest.
+  let terminatedBeforeOutput: number | undefined;
+  const terminate = Worker.prototype.terminate;
+  let terminateCalls = 0;
+  Worker.prototype.terminate = function (this: Worker) {
+    terminateCalls++;
+    return terminate.call(this);
+  };
+  t.after(() => { Worker.prototype.terminate = terminate; });
   const output = recorder((text) => {
+    if (signalled) terminatedBeforeOutput ??= terminateCalls;
     // Once Short has finished (and is cached) and the status line shows Adam into its third epoch.
     if (!interruptedAt && readdirSync(cacheDir).some((file) => file.endsWith('.json')) && /^\[Adam\] Epoch 3\/[^]*(\r|\| )Adam \d+%/m.test(text)) {
       interruptedAt = performance.now();
-      setImmediate(() => interruptKernel());
+      setImmediate(() => { signalled = true; interruptKernel(); });
     }
   });
   const specs = [short, { label: 'Adam', optimizer: 'Adam' }, { label: 'NAdam', optimizer: 'Nadam' }];
@@ -65,6 +78,7 @@ test('an interrupted sweep in worker threads stops them at once, keeps the finis
   console.log(`workers: interrupt to rejection ${seconds.toFixed(3)} s`);
   assert.ok(interruptedAt > 0, 'the test interrupted the sweep');
   assert.ok(seconds < 5, `rejected ${seconds.toFixed(1)} s after the interrupt`);
+  assert.ok((terminatedBeforeOutput ?? 0) >= 2, `every worker was told to stop before the sweep wrote anything more (${terminatedBeforeOutput} of them)`);
 
   assert.match(error.message, /^stopped Adam \(epoch \d+, batch \d+ of 188\) and NAdam \(epoch \d+(, batch \d+ of 188)?\); the finished run is in the results cache; dl\.interrupted\(\)\.runs holds every run's finished epochs\.$/);
   assert.equal(process.listenerCount(KERNEL_INTERRUPT_EVENT), 0, 'the sweep stopped listening');

@@ -4,7 +4,7 @@
  * epoch and ends with one finished chart, static fallback included, in the saved notebook.
  */
 import { randomBytes } from 'node:crypto';
-import { chartBundle, MimeBundle } from './bundle';
+import { chartBundle, MimeBundle, PLOTLY_MIME } from './bundle';
 import { KernelWriter } from './kernel';
 import { ChartOptions } from './options';
 import { Series } from './series';
@@ -33,6 +33,8 @@ export class LiveChart {
   private lastDraw = 0;
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
+  /** What the last drawing showed (see linesKey), or undefined while it is the text shown before any point. */
+  private drawnLines: string | undefined;
 
   /**
    * `series()` gives the current lines (a line without points yet is left out); `names` are all
@@ -61,6 +63,7 @@ export class LiveChart {
     ensurePlotlyShown(this.write);
     this.write(bundle, this.displayId, false);
     this.lastDraw = performance.now();
+    this.drawnLines = bundle.data[PLOTLY_MIME] ? this.linesKey() : undefined;
   }
 
   /** Asks for a redraw: at once when the last is `minIntervalMs` old, else once it is. */
@@ -78,17 +81,29 @@ export class LiveChart {
     this.timer.unref();
   }
 
-  /** The last redraw, with the finished lines; later updates are ignored. */
+  /**
+   * The last redraw, with the finished lines; later updates are ignored. Skipped when the chart
+   * already shows exactly these lines: a stop button pressed between two epochs then costs neither
+   * the kernel nor the browser a drawing before the cell ends.
+   */
   finish(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.finished = true;
+    if (this.drawnLines !== undefined && this.drawnLines === this.linesKey()) return;
     this.redraw();
   }
 
+  /** The lines as they would be drawn now, figures as text (JSON would make NaN null), to tell whether a redraw changes anything. */
+  private linesKey(): string {
+    return JSON.stringify(this.series().filter((line) => line.y.length > 0), (_, value) => (typeof value === 'number' ? String(value) : value));
+  }
+
   private redraw(): void {
-    this.write(this.bundle(), this.displayId, true);
+    const bundle = this.bundle();
+    this.write(bundle, this.displayId, true);
     this.updates++;
     this.lastDraw = performance.now();
+    this.drawnLines = bundle.data[PLOTLY_MIME] ? this.linesKey() : undefined;
   }
 }

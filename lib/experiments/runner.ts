@@ -331,7 +331,9 @@ export async function runExperiments(configurations: ExperimentSpec[], options: 
     if (chartShown) chart?.finish(histories); // the last drawing: finished runs whole, stopped ones up to their last epoch
   };
   const stop = new AbortController();
-  stop.signal.addEventListener('abort', endOutput, { once: true });
+  // A microtask, so that it runs after the other abort listeners: the workers are terminated first
+  // (trainInWorkers), and the last drawing runs on cores that training no longer holds.
+  stop.signal.addEventListener('abort', () => queueMicrotask(endOutput), { once: true });
   const stopListening = listenForInterrupt(() => stop.abort());
   const interruption = () => sweepInterrupted({
     labels: specs.map((spec) => spec.label), finished: histories, partial, cached: useCache,
