@@ -41,6 +41,7 @@ const adaptations = [
   require('./kernel/continue-after-errors'),
   require('./kernel/cell-channel'),
   require('./kernel/kernel-info'),
+  require('./kernel/warm-when-idle'),
   require('./kernel/error-messages'),
   require('./kernel/execute-results'),
   require('./kernel/prefix-completion'),
