@@ -43,6 +43,13 @@ describe('a starting kernel', () => {
       assert.equal((await client.replyTo(msgId)).content.status, 'ok');
       const result = client.messagesFor(msgId).find((message) => message.header.msg_type === 'execute_result');
       assert.equal((result?.content.data as Record<string, string> | undefined)?.['text/plain'], '42');
+      // Completion and tooltips go through the same compiler (and through the adaptations that wrap it).
+      const complete = client.request('complete_request', { code: 'answer.toFix', cursor_pos: 12 });
+      await client.send(complete.frames);
+      assert.deepEqual((await client.replyTo(complete.msgId)).content.matches, ['toFixed']);
+      const inspect = client.request('inspect_request', { code: 'answer', cursor_pos: 3, detail_level: 0 });
+      await client.send(inspect.frames);
+      assert.match(((await client.replyTo(inspect.msgId)).content.data as Record<string, string>)['text/plain'], /const answer: number/);
     } finally {
       client.close();
       kernel.child.kill();

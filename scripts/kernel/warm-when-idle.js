@@ -18,9 +18,14 @@ const IDLE_MS = 500;
 /** When it builds the compiler if no kernel_info request comes at all. */
 const START_MS = 3000;
 
+/** The methods of the converter that tslab 1.0.22's createConverter returns. */
+const CONVERTER_METHODS = ['convert', 'inspect', 'complete', 'addModule', 'close'];
+
 /**
- * A converter that tslab's code can use at once: it is built by `create()` on the first use of any
- * of its methods, or by `warm()`, and `warmAfter(ms)` schedules a warm (replacing an earlier one).
+ * A converter that tslab's code can use at once: built by `create()` on the first call of any of
+ * its methods, or by `warm()`; `warmAfter(ms)` schedules a warm (replacing an earlier one). A plain
+ * object with one own method each, so that code which copies a converter (`{ ...converter }`, as
+ * the error-messages adaptation does) copies them all.
  */
 function lazyConverter(create) {
   let real = null;
@@ -30,12 +35,11 @@ function lazyConverter(create) {
     real ??= create();
     return real;
   };
-  const converter = new Proxy({}, {
-    get(_, name) {
-      if (name === 'close') return () => { clearTimeout(timer); real?.close(); };
-      return build()[name];
-    },
-  });
+  const converter = Object.fromEntries(CONVERTER_METHODS.map((name) => [name, (...args) => build()[name](...args)]));
+  converter.close = () => {
+    clearTimeout(timer);
+    real?.close();
+  };
   return {
     converter,
     warm: build,
@@ -76,4 +80,4 @@ function apply(tslab) {
   };
 }
 
-module.exports = { name: 'warmWhenIdle', apply, lazyConverter, IDLE_MS, START_MS };
+module.exports = { name: 'warmWhenIdle', apply, lazyConverter, CONVERTER_METHODS, IDLE_MS, START_MS };
