@@ -26,6 +26,7 @@ const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'descent-lab-jupyterlab-')
 const env = { DESCENT_LAB_QUICK: '1', DESCENT_LAB_CACHE_DIR: path.join(workDir, '.results-cache') };
 const slow = { timeout: 600_000 };
 const scratch = 'scratch.ipynb';
+const liveChart = 'live-chart.ipynb';
 
 let server: LabServer | undefined;
 let browser: Browser | undefined;
@@ -50,18 +51,18 @@ function cellWith(file: string, text: string): number {
 }
 
 /**
- * The target is "within 1 s", and most runs keep it by far (34 to 405 ms here, also with two busy
- * loops). But the test's own sweep keeps both cores busy, and one clean-clone CI run on a quiet
- * machine measured 1.23 s for the sweep; a run beside the whole team's work, 1.5 s. What the test
- * asserts is the kernel's hard bound: the cell ends within the 2 s grace that the
- * cooperative-interrupt adaptation gives it (3 s when the load average exceeds the cores), and it
- * prints whether the 1 s target held, never silently.
+ * The issue's target, 1 s from the click to the cell's end, is asserted as it is on a machine whose
+ * load average is under its core count. On a loaded machine (CI's may be) the bound is 3 s: the
+ * kernel's hard bound (the cooperative-interrupt adaptation's 2 s grace) plus the browser's and the
+ * server's share of two busy cores. Measured on a 2-core AMD EPYC since the sweep terminates its
+ * workers before its last drawing: 54 to 213 ms, quiet or beside two busy loops; before that, one
+ * clean-clone run took 1.23 s. The time is printed either way.
  */
 function stopLimit(t: TestContext): number {
   const load = os.loadavg()[0];
   const busy = load >= os.cpus().length;
-  if (busy) t.diagnostic(`machine loaded (load average ${load.toFixed(1)} on ${os.cpus().length} cores): allowing 3 s instead of 2 s`);
-  return busy ? 3000 : 2000;
+  if (busy) t.diagnostic(`machine loaded (load average ${load.toFixed(1)} on ${os.cpus().length} cores): allowing 3 s instead of 1 s`);
+  return busy ? 3000 : 1000;
 }
 
 /** Prints whether the stop kept the 1 s target. */
@@ -129,6 +130,13 @@ before(async () => {
     "const answer = 42;\nthrow new Error('this cell fails on its second line');",
     '',
   ]), null, 1));
+  // A sweep long enough to watch, redrawn at every epoch's end (no minimum interval), so that what
+  // the page shows does not depend on how fast this machine trains.
+  fs.writeFileSync(path.join(workDir, liveChart), JSON.stringify(notebookWith([
+    "import * as dl from 'descent-lab';\ndl.enableInteractiveCharts();",
+    "await dl.runExperiments([{ label: 'Adam', optimizer: 'Adam' }],\n"
+    + "  { epochs: 5, trainSamples: 12000, testSamples: 500, cache: false, parallel: 1, liveChart: { minIntervalMs: 0 } });",
+  ]), null, 1));
   writeStudentEdition(path.join(notebooksDir, '02-learning-rate-schedules.ipynb'), path.join(workDir, 'student'));
   // `import ... from 'descent-lab'` resolves from the kernel's folder upwards.
   fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(workDir, 'node_modules'), 'dir');
@@ -157,6 +165,36 @@ after(async () => {
 describe('JupyterLab 4 (npm run lab) driven as a student does', () => {
   const first = '01-optimizers.ipynb';
 
+  it("a sweep's live chart grows in place while it trains, as one drawn plotly chart", slow, async (t) => {
+    await lab.openFromFileBrowser(page, liveChart);
+    // After every change to the sweep cell's outputs: how many points its plotly chart shows.
+    await page.evaluate(([panel]) => {
+      const w = window as unknown as { liveChartSeen: { points: number }[] };
+      w.liveChartSeen = [];
+      const cell = document.querySelectorAll(`${panel} .jp-Notebook .jp-Cell`)[1] as HTMLElement;
+      new MutationObserver(() => {
+        const charts = Array.from(cell.querySelectorAll('.js-plotly-plot')) as (HTMLElement & { data?: { y?: unknown[] }[] })[];
+        // The largest, should an old drawing and its replacement be in the page together for a moment.
+        const points = Math.max(0, ...charts.map((chart) => (chart.data ?? []).reduce((n, trace) => n + (trace.y?.length ?? 0), 0)));
+        const last = w.liveChartSeen.at(-1);
+        if (points > 0 && last?.points !== points) w.liveChartSeen.push({ points });
+      }).observe(cell, { subtree: true, childList: true });
+    }, [lab.notebookPanel] as const);
+    await lab.menu(page, 'Run', 'Run All Cells');
+    await page.waitForTimeout(500);
+    await lab.waitForRunToEnd(page, 300_000);
+    assert.deepEqual(await lab.errorOutputs(page), []);
+    const seen = await page.evaluate(() => (window as unknown as { liveChartSeen: { points: number }[] }).liveChartSeen);
+    t.diagnostic(`points drawn, in order: ${seen.map((state) => state.points).join(', ')}`);
+    const charts = await lab.cells(page).nth(1).locator('.js-plotly-plot').count();
+    assert.equal(charts, 1, 'one chart, replaced in place: no second one below it');
+    assert.equal(seen.at(-1)?.points, 5, 'it ends with every epoch');
+    assert.ok(seen.length >= 2, 'the page showed the chart part-way before the finished one');
+    assert.ok(seen.every((state, i) => i === 0 || state.points > seen[i - 1].points), 'and it only grew');
+    await lab.save(page);
+    await lab.closeTab(page);
+  });
+
   it("notebook 1: Run All, the stop button during the sweep ends the cell (target 1 s) with the TrainingInterrupted line, and the next cell runs", slow, async (t) => {
     await lab.openFromFileBrowser(page, first);
     const sweep = cellWith(path.join(workDir, first), 'dl.runExperiments(');
@@ -169,7 +207,7 @@ describe('JupyterLab 4 (npm run lab) driven as a student does', () => {
     const outputs = await lab.codeCellOutputs(page);
     const sweepOutput = await lab.cellText(page, sweep);
     assert.match(sweepOutput, /TrainingInterrupted: .*stopped/, 'the cell ends with the TrainingInterrupted line');
-    assert.ok(ms <= limit, `the cell ended ${ms.toFixed(0)} ms after the click (the kernel's bound here: ${limit / 1000} s)`);
+    assert.ok(ms <= limit, `the cell ended ${ms.toFixed(0)} ms after the click (the bound here: ${limit / 1000} s)`);
     assert.ok(outputs.length > 0);
     const sweepCount = Number(/\[(\d+)\]/.exec(await lab.cells(page).nth(sweep).locator('.jp-InputArea-prompt').textContent() ?? '')?.[1]);
     await page.waitForTimeout(400); // past tslab's 200 ms abort window after a failed cell (see the fit case)
@@ -211,7 +249,7 @@ describe('JupyterLab 4 (npm run lab) driven as a student does', () => {
     const ms = await stopAndTime(1);
     reportTarget(t, 'fit', ms);
     assert.match(await lab.cellText(page, 1), /TrainingInterrupted: training stopped (in|at the start of) epoch \d+/);
-    assert.ok(ms <= limit, `the cell ended ${ms.toFixed(0)} ms after the click (the kernel's bound here: ${limit / 1000} s)`);
+    assert.ok(ms <= limit, `the cell ended ${ms.toFixed(0)} ms after the click (the bound here: ${limit / 1000} s)`);
     // tslab answers 'aborted' to every cell sent within 200 ms of a failed one when the request asks
     // to stop on errors (JupyterLab's Shift+Enter does); a student's next click comes later than that.
     await page.waitForTimeout(400);

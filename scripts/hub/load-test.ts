@@ -67,12 +67,17 @@ function fillSharedCache(dir: string): void {
 }
 
 /**
- * A student's server and kernel take about 520 MiB (N = 30) to 660 MiB (N = 5) by the end of notebook 1
- * (measured). A round starts when that fits with 768 MiB to spare; if the machine still falls
- * under 1 GiB available (other programs grow too), the sampler stops the round.
+ * A student's server and kernel take about 500 MiB (p50), at most 620 MiB, at their peak during
+ * notebook 1 (measured, N = 5 to 30). A round starts when that fits with 768 MiB to spare; if the
+ * machine still falls under 1 GiB available (other programs grow too), the sampler stops the round.
  */
 const MIB_PER_STUDENT = 600;
 const SPARE_MIB = 768;
+
+/** The hub's last `count` log lines that name `student`: why their server failed to start, say. */
+function hubLogAbout(log: string, student: string, count = 15): string[] {
+  return log.split('\n').filter((line) => line.includes(student)).slice(-count).map((line) => `    ${line}`);
+}
 
 async function round(students: number, options: LoadOptions, cache: string): Promise<RoundResult> {
   const needed = students * MIB_PER_STUDENT + SPARE_MIB;
@@ -100,6 +105,9 @@ async function round(students: number, options: LoadOptions, cache: string): Pro
         hubUrl: hub.url, password, notebook: 'descent-lab/01-optimizers.ipynb', kernelName: 'descent-lab-tslab',
         startDelayMs: Math.random() * options.startDelay * 1000, thinkMs: think, onFailure: (message) => progress(`FAILED ${message}`),
       })));
+      for (const session of sessions.filter((each) => each.failure)) {
+        console.log(`The hub's log about ${session.name} (${session.failure!.phase} failed):\n${hubLogAbout(hub.log(), session.name).join('\n')}\n`);
+      }
       const idle = [...sampler.studentsNow().values()];
       const idleMiB = idle.map((student) => student.mib);
       const cpuSeconds = idle.map((student) => student.cpuSeconds);
