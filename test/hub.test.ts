@@ -88,6 +88,19 @@ describe('the class hub', { skip, timeout: 240_000 }, () => {
     }
   });
 
+  it("gives each student's server a port of its own below the ephemeral range, which no connection or kernel is ever given", () => {
+    const [ephemeralLow] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    const ports = [nameA, nameB, nameC].map((name) => {
+      const server = processesOf(uidOf(name)!).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('jupyterhub-singleuser'));
+      assert.ok(server, `${name}'s server process`);
+      const environment = fs.readFileSync(`/proc/${server}/environ`, 'utf8').split('\0');
+      const url = environment.find((entry) => entry.startsWith('JUPYTERHUB_SERVICE_URL='))!.split('=')[1];
+      return Number(new URL(url).port);
+    });
+    assert.equal(new Set(ports).size, 3, `three different ports: ${ports}`);
+    for (const port of ports) assert.ok(port >= 20000 && port < 30000 && port < ephemeralLow, `port ${port}: SERVER_PORTS of the config, below ${ephemeralLow}`);
+  });
+
   it("imports the course library in a student's notebook, in their home folder", async () => {
     const result = await student(nameA).execute("import * as dl from 'descent-lab';\ntypeof dl.runExperiments", 120_000);
     assert.equal(result.status, 'ok', `${result.ename}: ${result.evalue}`);

@@ -11,6 +11,8 @@
 import json
 import os
 import pwd
+import random
+import socket
 import stat
 import subprocess
 from pathlib import Path
@@ -122,6 +124,34 @@ c.Spawner.default_url = '/lab/tree/descent-lab' if JUPYTERLAB else '/tree/descen
 c.Spawner.start_timeout = 120
 c.Spawner.http_timeout = 120
 
+# The port of each server (default: a random port from the system's ephemeral range, which
+# JupyterHub finds by binding port 0 and closing the socket again). The server binds it seconds
+# later and, under JupyterHub, never tries another (port_retries = 0), so if anything took the port
+# in between (the kernels' sockets and every outgoing connection draw from that same range), the
+# server exits with "address already in use" and the student's start fails (jupyterhub/jupyterhub
+# issues #3005 and #1830). With a class starting at once on a busy machine that window is long:
+# one load-test run lost a student's server this way, or in a way that looked the same. Here each
+# server gets a port from SERVER_PORTS, below the ephemeral range (32768-60999 on Linux), so no
+# connection or kernel is ever given it; never the port of another student's server; checked free.
+SERVER_PORTS = range(20000, 30000)
+_server_ports = {}  # student -> the port their server was last given
+
+
+def free_server_port(student):
+    """A port of SERVER_PORTS that no other student's server has and nothing listens on now."""
+    taken = {port for name, port in _server_ports.items() if name != student}
+    for port in random.sample(SERVER_PORTS, 200):
+        if port in taken:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+        _server_ports[student] = port
+        return port
+    raise RuntimeError(f'no free port for {student} in {SERVER_PORTS}: change SERVER_PORTS in the hub config')
+
 # ---------------------------------------------------------------------------------------------
 # 5. Idle culling: give memory back when students walk away
 # ---------------------------------------------------------------------------------------------
@@ -176,4 +206,10 @@ def prepare_home(spawner):
     subprocess.run(['cp', '--no-clobber', *map(str, editions), 'descent-lab/'], **as_student)
 
 
-c.Spawner.pre_spawn_hook = prepare_home
+def before_each_start(spawner):
+    """The home (section 6) and the server's port (section 4), before each server starts."""
+    prepare_home(spawner)
+    spawner.port = free_server_port(spawner.user.name)
+
+
+c.Spawner.pre_spawn_hook = before_each_start
