@@ -156,6 +156,7 @@ describe("2. JupyterLab 4's renderer (OutputArea, RenderMimeRegistry with the st
 
 describe('2b. the real JupyterLab 4 of `npm run lab` (its own plotly renderer draws untrusted charts too)', () => {
   let lab: LabServer | undefined;
+  let firstContext = 0; // the browser contexts of this section start here in `contexts`
   const trustedName = `${name}-executed.ipynb`;
   const labUntrustedName = `${name}-lab-untrusted.ipynb`;
 
@@ -169,9 +170,13 @@ describe('2b. the real JupyterLab 4 of `npm run lab` (its own plotly renderer dr
     fs.writeFileSync(path.join(liveDir, labUntrustedName), JSON.stringify(copy, null, 1));
     // The user's notary, where the run that executed the notebook signed it: it opens trusted.
     lab = await startLabSession(liveDir, env, { notary: 'user' });
+    firstContext = contexts.length;
   }, slow);
 
   after(async () => {
+    // Its pages first: a JupyterLab page left open may start a kernel while the server shuts down,
+    // and that kernel would outlive the server.
+    for (const { context } of contexts.splice(firstContext)) await context.close().catch(() => undefined);
     await lab?.stop();
   });
 

@@ -72,6 +72,10 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
     const timer = setTimeout(() => server.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
+    // A kernel that outlived the server (one it started as it shut down) still holds the server's
+    // stdout and stderr: let go of them, or they keep this process alive as long as that kernel.
+    server.stdout?.destroy();
+    server.stderr?.destroy();
   };
   try {
     const base = await listening(server, () => output, options.timeoutMs ?? 60_000);

@@ -51,6 +51,9 @@ export async function startNotebookServer(python: string, dir: string, env: Node
     const timer = setTimeout(() => server.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
+    // As the lab server's stop does (scripts/lab/server.ts): a kernel that outlived the server holds its output.
+    server.stdout?.destroy();
+    server.stderr?.destroy();
   };
   try {
     await ready(base, token, server, () => output, timeoutMs);
