@@ -4,7 +4,7 @@
  * epoch and ends with one finished chart, static fallback included, in the saved notebook.
  */
 import { randomBytes } from 'node:crypto';
-import { chartBundle, MimeBundle, PLOTLY_MIME } from './bundle';
+import { chartBundle, MimeBundle } from './bundle';
 import { KernelWriter } from './kernel';
 import { ChartOptions } from './options';
 import { Series } from './series';
@@ -23,6 +23,12 @@ function pendingBundle(names: readonly string[], finished: boolean): MimeBundle 
   const text = finished ? `No epoch of ${names.join(', ')} finished, so there is no chart to draw.`
     : `Training ${names.join(', ')}: the chart appears when the first epoch ends.`;
   return { data: { 'text/html': `<div class="descent-lab-chart-pending">${text.replace(/</g, '&lt;')}</div>`, 'text/plain': text }, metadata: {} };
+}
+
+/** A display bundle and, when it draws lines, their key (see linesKey). */
+interface Drawing {
+  bundle: MimeBundle;
+  key?: string;
 }
 
 export class LiveChart {
@@ -52,18 +58,23 @@ export class LiveChart {
     }
   }
 
-  private bundle(): MimeBundle {
-    const lines = this.series().filter((line) => line.y.length > 0);
-    return lines.length > 0 ? chartBundle(lines, this.options) : pendingBundle(this.names, this.finished);
+  /** The lines with points so far (a line without points yet is left out). */
+  private lines(): Series[] {
+    return this.series().filter((line) => line.y.length > 0);
+  }
+
+  /** What to show now, and its key (see linesKey); no key while there is only the pending text. */
+  private drawing(): Drawing {
+    const lines = this.lines();
+    if (lines.length === 0) return { bundle: pendingBundle(this.names, this.finished) };
+    return { bundle: chartBundle(lines, this.options), key: linesKey(lines) };
   }
 
   /** Shows the chart as it is now (cached runs whole, the rest empty). */
   start(): void {
-    const bundle = this.bundle(); // first, so a bad option throws before anything is shown
+    const drawing = this.drawing(); // first, so a bad option throws before anything is shown
     ensurePlotlyShown(this.write);
-    this.write(bundle, this.displayId, false);
-    this.lastDraw = performance.now();
-    this.drawnLines = bundle.data[PLOTLY_MIME] ? this.linesKey() : undefined;
+    this.show(drawing, false);
   }
 
   /** Asks for a redraw: at once when the last is `minIntervalMs` old, else once it is. */
@@ -90,20 +101,23 @@ export class LiveChart {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.finished = true;
-    if (this.drawnLines !== undefined && this.drawnLines === this.linesKey()) return;
+    if (this.drawnLines !== undefined && this.drawnLines === linesKey(this.lines())) return;
     this.redraw();
   }
 
-  /** The lines as they would be drawn now, figures as text (JSON would make NaN null), to tell whether a redraw changes anything. */
-  private linesKey(): string {
-    return JSON.stringify(this.series().filter((line) => line.y.length > 0), (_, value) => (typeof value === 'number' ? String(value) : value));
+  private redraw(): void {
+    this.show(this.drawing(), true);
+    this.updates++;
   }
 
-  private redraw(): void {
-    const bundle = this.bundle();
-    this.write(bundle, this.displayId, true);
-    this.updates++;
+  private show({ bundle, key }: Drawing, update: boolean): void {
+    this.write(bundle, this.displayId, update);
     this.lastDraw = performance.now();
-    this.drawnLines = bundle.data[PLOTLY_MIME] ? this.linesKey() : undefined;
+    this.drawnLines = key;
   }
+}
+
+/** Lines as text, figures included (as strings: JSON would make NaN null), to tell whether a redraw changes anything. */
+function linesKey(lines: readonly Series[]): string {
+  return JSON.stringify(lines, (_, value) => (typeof value === 'number' ? String(value) : value));
 }

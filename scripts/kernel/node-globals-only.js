@@ -49,12 +49,9 @@ function listNodeGlobalsOnly(sys, typesFolder) {
   sys.descentLabGlobalTypes = GLOBAL_TYPE_PACKAGES;
 }
 
-/** @param {{ typescript?: any }} tslab */
+/** @param {{ typescript: any }} tslab the launcher's tslabModules(), whose TypeScript compiles the cells */
 function apply(tslab, typesFolder = path.join(courseNodeModules, '@types')) {
-  const ts = tslab.typescript ?? require(require.resolve('@tslab/typescript-for-tslab', {
-    paths: [path.dirname(require.resolve('tslab/package.json'))],
-  }));
-  listNodeGlobalsOnly(ts.sys, typesFolder);
+  listNodeGlobalsOnly(tslab.typescript.sys, typesFolder);
 }
 
 module.exports = { name: 'nodeGlobalsOnly', apply, GLOBAL_TYPE_PACKAGES };

@@ -18,14 +18,14 @@ const IDLE_MS = 500;
 /** When it builds the compiler if no kernel_info request comes at all. */
 const START_MS = 3000;
 
-/** The methods of the converter that tslab 1.0.22's createConverter returns. */
-const CONVERTER_METHODS = ['convert', 'inspect', 'complete', 'addModule', 'close'];
+/** The methods of the converter that tslab 1.0.22's createConverter returns, besides `close`. */
+const CONVERTER_METHODS = ['convert', 'inspect', 'complete', 'addModule'];
 
 /**
  * A converter that tslab's code can use at once: built by `create()` on the first call of any of
- * its methods, or by `warm()`; `warmAfter(ms)` schedules a warm (replacing an earlier one). A plain
- * object with one own method each, so that code which copies a converter (`{ ...converter }`, as
- * the error-messages adaptation does) copies them all.
+ * its methods, or when a warm that `warmAfter(ms)` schedules (replacing an earlier one) comes. A
+ * plain object with one own method each, so that code which copies a converter (`{ ...converter }`,
+ * as the error-messages adaptation does) copies them all.
  */
 function lazyConverter(create) {
   let real = null;
@@ -35,14 +35,15 @@ function lazyConverter(create) {
     real ??= create();
     return real;
   };
-  const converter = Object.fromEntries(CONVERTER_METHODS.map((name) => [name, (...args) => build()[name](...args)]));
-  converter.close = () => {
-    clearTimeout(timer);
-    real?.close();
+  const converter = {
+    ...Object.fromEntries(CONVERTER_METHODS.map((name) => [name, (...args) => build()[name](...args)])),
+    close() {
+      clearTimeout(timer);
+      real?.close();
+    },
   };
   return {
     converter,
-    warm: build,
     warmAfter(ms) {
       if (real) return;
       clearTimeout(timer);

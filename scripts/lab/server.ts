@@ -38,6 +38,22 @@ export interface LabServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Stops a Jupyter server process: SIGTERM, on which it shuts its kernels down, and SIGKILL if it
+ * has not exited 15 s later. Then lets go of its stdout and stderr: a kernel that outlived it (one
+ * it started as it shut down) still holds them, and would keep this process alive as long as it runs.
+ */
+export async function stopJupyterServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.kill('SIGTERM');
+  const timer = setTimeout(() => server.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+  server.stdout?.destroy();
+  server.stderr?.destroy();
+}
+
 export async function startLabServer(options: LabServerOptions): Promise<LabServer> {
   const token = randomBytes(24).toString('hex');
   const asRoot = process.getuid?.() === 0 ? ['--allow-root'] : [];
@@ -65,18 +81,7 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
   };
   server.stdout!.setEncoding('utf8').on('data', keep);
   server.stderr!.setEncoding('utf8').on('data', keep);
-  const stop = async () => {
-    if (server.exitCode !== null || server.signalCode !== null) return;
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM'); // jupyter_server shuts its kernels down on SIGTERM
-    const timer = setTimeout(() => server.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-    // A kernel that outlived the server (one it started as it shut down) still holds the server's
-    // stdout and stderr: let go of them, or they keep this process alive as long as that kernel.
-    server.stdout?.destroy();
-    server.stderr?.destroy();
-  };
+  const stop = () => stopJupyterServer(server);
   try {
     const base = await listening(server, () => output, options.timeoutMs ?? 60_000);
     await answering(base, token, options.timeoutMs ?? 60_000);

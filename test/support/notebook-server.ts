@@ -6,6 +6,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { stopJupyterServer } from '../../scripts/lab/server';
 import { freePort } from './free-port';
 
 export interface NotebookServer {
@@ -44,17 +45,7 @@ export async function startNotebookServer(python: string, dir: string, env: Node
   server.stdout!.setEncoding('utf8').on('data', keep);
   server.stderr!.setEncoding('utf8').on('data', keep);
   const base = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (server.exitCode !== null || server.signalCode !== null) return;
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM'); // the server shuts its kernels down on SIGTERM
-    const timer = setTimeout(() => server.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-    // As the lab server's stop does (scripts/lab/server.ts): a kernel that outlived the server holds its output.
-    server.stdout?.destroy();
-    server.stderr?.destroy();
-  };
+  const stop = () => stopJupyterServer(server);
   try {
     await ready(base, token, server, () => output, timeoutMs);
   } catch (error) {
