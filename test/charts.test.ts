@@ -191,17 +191,6 @@ describe('LiveChart: drawn in place while a run trains', () => {
     return { lines, writes, chart };
   }
 
-  it('ends without drawing again when the chart already shows the finished lines, so a stop ends the cell sooner', () => {
-    const { lines, writes, chart } = liveChart();
-    chart.start();
-    lines[0].y.push(0.9, Number.NaN);
-    chart.update();
-    assert.equal(writes.length, 2);
-    chart.finish();
-    assert.equal(writes.length, 2, 'no redraw: the last drawing already is the finished chart');
-    assert.deepEqual(Object.keys(writes[1].bundle.data), [PLOTLY_MIME, 'text/html', 'text/plain'], 'and it has its static picture');
-  });
-
   it('draws the finished lines when they differ from the last drawing, or when nothing was drawn yet', () => {
     const { lines, writes, chart } = liveChart();
     chart.start();

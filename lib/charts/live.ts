@@ -25,12 +25,6 @@ function pendingBundle(names: readonly string[], finished: boolean): MimeBundle 
   return { data: { 'text/html': `<div class="descent-lab-chart-pending">${text.replace(/</g, '&lt;')}</div>`, 'text/plain': text }, metadata: {} };
 }
 
-/** A display bundle and, when it draws lines, their key (see linesKey). */
-interface Drawing {
-  bundle: MimeBundle;
-  key?: string;
-}
-
 export class LiveChart {
   /** The display id every update replaces. */
   readonly displayId = randomBytes(8).toString('hex');
@@ -39,8 +33,6 @@ export class LiveChart {
   private lastDraw = 0;
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
-  /** What the last drawing showed (see linesKey), or undefined while it is the text shown before any point. */
-  private drawnLines: string | undefined;
 
   /**
    * `series()` gives the current lines (a line without points yet is left out); `names` are all
@@ -63,11 +55,10 @@ export class LiveChart {
     return this.series().filter((line) => line.y.length > 0);
   }
 
-  /** What to show now, and its key (see linesKey); no key while there is only the pending text. */
-  private drawing(): Drawing {
+  /** What to show now: the chart, or the pending text while no line has a point. */
+  private drawing(): MimeBundle {
     const lines = this.lines();
-    if (lines.length === 0) return { bundle: pendingBundle(this.names, this.finished) };
-    return { bundle: chartBundle(lines, this.options), key: linesKey(lines) };
+    return lines.length > 0 ? chartBundle(lines, this.options) : pendingBundle(this.names, this.finished);
   }
 
   /** Shows the chart as it is now (cached runs whole, the rest empty). */
@@ -92,16 +83,11 @@ export class LiveChart {
     this.timer.unref();
   }
 
-  /**
-   * The last redraw, with the finished lines; later updates are ignored. Skipped when the chart
-   * already shows exactly these lines: a stop button pressed between two epochs then costs neither
-   * the kernel nor the browser a drawing before the cell ends.
-   */
+  /** The last redraw, with the finished lines; later updates are ignored. */
   finish(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.finished = true;
-    if (this.drawnLines !== undefined && this.drawnLines === linesKey(this.lines())) return;
     this.redraw();
   }
 
@@ -110,14 +96,8 @@ export class LiveChart {
     this.updates++;
   }
 
-  private show({ bundle, key }: Drawing, update: boolean): void {
+  private show(bundle: MimeBundle, update: boolean): void {
     this.write(bundle, this.displayId, update);
     this.lastDraw = performance.now();
-    this.drawnLines = key;
   }
-}
-
-/** Lines as text, figures included (as strings: JSON would make NaN null), to tell whether a redraw changes anything. */
-function linesKey(lines: readonly Series[]): string {
-  return JSON.stringify(lines, (_, value) => (typeof value === 'number' ? String(value) : value));
 }
